@@ -1,0 +1,193 @@
+//! The binary's edge: resolves paths, loads configuration, runs commands, prints results.
+//! Errors get their context here (anyhow); the library reports typed errors.
+
+use anyhow::{Context, Result};
+use rasd::cli::{Cli, Command, FeedsCommand, ListFormat, PollArgs};
+use rasd::config::{Config, paths};
+use rasd::poll::{PollEvent, Poller, Summary};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    init_logging();
+    let g = cli.global.clone();
+    match cli.command {
+        Some(Command::Poll(args)) => poll(&g, args),
+        Some(Command::Feeds { command }) => feeds(&g, command.unwrap_or(FeedsCommand::List(Default::default()))),
+        None => {
+            // The terminal UI lands with its own issue; until then the bare command polls.
+            poll(&g, PollArgs { once: true, daemon: false, all: false, quiet: false })
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RASD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}
+
+pub fn db_path(g: &rasd::cli::Global) -> PathBuf {
+    g.db.clone().unwrap_or_else(paths::default_db)
+}
+
+pub fn load_config(g: &rasd::cli::Global) -> Result<Config> {
+    let path = g.feeds.clone().unwrap_or_else(paths::default_feeds);
+    Ok(Config::load(&path)?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
+    let config = load_config(g)?;
+    let db = db_path(g);
+    let poller = Poller::new(&db, config).with_context(|| format!("opening {}", db.display()))?;
+    let rt = runtime()?;
+    if args.daemon {
+        let Some(_lock) = rasd::store::DaemonLock::acquire(&db).context("taking the daemon lock")? else {
+            anyhow::bail!("another `rasd poll --daemon` is already running on {}", db.display());
+        };
+        let stop = poller.stop_flag();
+        return rt.block_on(async {
+            tokio::spawn(async move {
+                wait_for_signal().await;
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            let log = tokio::spawn(async move {
+                while let Some(ev) = rx.recv().await {
+                    if let PollEvent::Finished(s) = ev
+                        && (s.feeds > 0)
+                    {
+                        tracing::warn!(
+                            feeds = s.feeds, new = s.new_articles, failed = s.failed.len(),
+                            "poll round finished in {:.1}s", s.elapsed.as_secs_f64()
+                        );
+                    }
+                }
+            });
+            poller.daemon(Some(tx)).await?;
+            let _ = log.await;
+            Ok(ExitCode::SUCCESS)
+        });
+    }
+    let tty = std::io::stderr().is_terminal() && !args.quiet;
+    let summary = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let progress = tokio::spawn(async move {
+            let mut bar: Option<indicatif::ProgressBar> = None;
+            while let Some(ev) = rx.recv().await {
+                match ev {
+                    PollEvent::Started { feeds } if tty => {
+                        let b = indicatif::ProgressBar::new(feeds as u64);
+                        b.set_style(
+                            indicatif::ProgressStyle::with_template("{spinner} polling {pos}/{len} feeds {wide_bar} {msg}")
+                                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                        );
+                        bar = Some(b);
+                    }
+                    PollEvent::Feed { key, .. } => {
+                        if let Some(b) = &bar {
+                            b.inc(1);
+                            b.set_message(key);
+                        }
+                    }
+                    PollEvent::Finished(_) => {
+                        if let Some(b) = bar.take() {
+                            b.finish_and_clear();
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+        let stop = poller.stop_flag();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        let s = poller.poll_once(args.all, Some(tx)).await;
+        let _ = progress.await;
+        s
+    })?;
+    if !args.quiet {
+        print_summary(&summary)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn print_summary(s: &Summary) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "polled {} feeds in {:.1}s: {} fetched, {} not modified, {} failed; {} new articles, {} updated",
+        s.feeds,
+        s.elapsed.as_secs_f64(),
+        s.fetched,
+        s.not_modified,
+        s.failed.len(),
+        s.new_articles,
+        s.updated_articles
+    )?;
+    for (key, err) in &s.failed {
+        writeln!(out, "  failed {key}: {err}")?;
+    }
+    Ok(())
+}
+
+fn feeds(g: &rasd::cli::Global, cmd: FeedsCommand) -> Result<ExitCode> {
+    match cmd {
+        FeedsCommand::List(f) => feed_health(g, f.format),
+        FeedsCommand::Check(f) => {
+            poll(g, PollArgs { once: true, daemon: false, all: true, quiet: true })?;
+            feed_health(g, f.format)
+        }
+        FeedsCommand::Import { file } => {
+            let target = g.feeds.clone().unwrap_or_else(paths::default_feeds);
+            let added = rasd::feeds_cmd::import_opml(&file, &target)?;
+            println!("added {added} feeds to {}", target.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        FeedsCommand::Export => {
+            let config = load_config(g)?;
+            print!("{}", rasd::feeds_cmd::opml::export(&config));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn feed_health(g: &rasd::cli::Global, format: Option<ListFormat>) -> Result<ExitCode> {
+    let config = load_config(g)?;
+    let db = db_path(g);
+    let mut store = rasd::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    store.sync_feeds(&config.feeds)?;
+    let rows = store.feed_health()?;
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() { ListFormat::Table } else { ListFormat::Json });
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        ListFormat::Table => write!(out, "{}", rasd::feeds_cmd::health_table(&rows))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

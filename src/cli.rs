@@ -1,0 +1,80 @@
+//! The command line, as clap definitions only. DESIGN.md §2 is the contract.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "rasd", version, about = "رصد — monitor Arabic-language news media from the terminal")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The SQLite database [default: the XDG data dir's rasd/rasd.db]
+    #[arg(long, global = true, env = "RASD_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The feeds file: feeds.toml, an OPML file, or a list of URLs one per line
+    /// [default: ./feeds.toml when present, else the XDG config dir's rasd/feeds.toml]
+    #[arg(long, global = true, env = "RASD_FEEDS", value_name = "PATH")]
+    pub feeds: Option<PathBuf>,
+    /// A directory with actors.toml / topics.toml overriding the built-in ones
+    #[arg(long, global = true, env = "RASD_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Poll feeds: once (for cron) or forever on each feed's schedule
+    Poll(PollArgs),
+    /// Feed health and OPML import/export
+    Feeds {
+        #[command(subcommand)]
+        command: Option<FeedsCommand>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PollArgs {
+    /// Poll every due feed once, print a summary and exit (the default)
+    #[arg(long, conflicts_with = "daemon")]
+    pub once: bool,
+    /// Poll forever; SIGINT/SIGTERM finish the transaction in flight and exit 0
+    #[arg(long)]
+    pub daemon: bool,
+    /// With --once: poll every feed, due or not
+    #[arg(long)]
+    pub all: bool,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// The health of every feed (the default)
+    List(FormatArg),
+    /// Poll every feed now and show its health
+    Check(FormatArg),
+    /// Add the feeds of an OPML file to the feeds file (comments and layout kept)
+    Import {
+        file: PathBuf,
+    },
+    /// Print the configured feeds as OPML
+    Export,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FormatArg {
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
