@@ -14,10 +14,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let g = cli.global.clone();
     match cli.command {
         Some(Command::Poll(args)) => poll(&g, args),
-        Some(Command::Feeds { command }) => feeds(&g, command.unwrap_or(FeedsCommand::List(Default::default()))),
+        Some(Command::Feeds { command }) => feeds(
+            &g,
+            command.unwrap_or(FeedsCommand::List(Default::default())),
+        ),
         None => {
             // The terminal UI lands with its own issue; until then the bare command polls.
-            poll(&g, PollArgs { once: true, daemon: false, all: false, quiet: false })
+            poll(
+                &g,
+                PollArgs {
+                    once: true,
+                    daemon: false,
+                    all: false,
+                    quiet: false,
+                },
+            )
         }
     }
 }
@@ -25,7 +36,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RASD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
 }
 
 pub fn db_path(g: &rasd::cli::Global) -> PathBuf {
@@ -38,7 +53,10 @@ pub fn load_config(g: &rasd::cli::Global) -> Result<Config> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
@@ -47,8 +65,13 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
     let poller = Poller::new(&db, config).with_context(|| format!("opening {}", db.display()))?;
     let rt = runtime()?;
     if args.daemon {
-        let Some(_lock) = rasd::store::DaemonLock::acquire(&db).context("taking the daemon lock")? else {
-            anyhow::bail!("another `rasd poll --daemon` is already running on {}", db.display());
+        let Some(_lock) =
+            rasd::store::DaemonLock::acquire(&db).context("taking the daemon lock")?
+        else {
+            anyhow::bail!(
+                "another `rasd poll --daemon` is already running on {}",
+                db.display()
+            );
         };
         let stop = poller.stop_flag();
         return rt.block_on(async {
@@ -63,8 +86,11 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
                         && (s.feeds > 0)
                     {
                         tracing::warn!(
-                            feeds = s.feeds, new = s.new_articles, failed = s.failed.len(),
-                            "poll round finished in {:.1}s", s.elapsed.as_secs_f64()
+                            feeds = s.feeds,
+                            new = s.new_articles,
+                            failed = s.failed.len(),
+                            "poll round finished in {:.1}s",
+                            s.elapsed.as_secs_f64()
                         );
                     }
                 }
@@ -84,8 +110,10 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
                     PollEvent::Started { feeds } if tty => {
                         let b = indicatif::ProgressBar::new(feeds as u64);
                         b.set_style(
-                            indicatif::ProgressStyle::with_template("{spinner} polling {pos}/{len} feeds {wide_bar} {msg}")
-                                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                            indicatif::ProgressStyle::with_template(
+                                "{spinner} polling {pos}/{len} feeds {wide_bar} {msg}",
+                            )
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                         );
                         bar = Some(b);
                     }
@@ -123,7 +151,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
             return std::future::pending().await;
         };
         tokio::select! {
@@ -160,7 +191,15 @@ fn feeds(g: &rasd::cli::Global, cmd: FeedsCommand) -> Result<ExitCode> {
     match cmd {
         FeedsCommand::List(f) => feed_health(g, f.format),
         FeedsCommand::Check(f) => {
-            poll(g, PollArgs { once: true, daemon: false, all: true, quiet: true })?;
+            poll(
+                g,
+                PollArgs {
+                    once: true,
+                    daemon: false,
+                    all: true,
+                    quiet: true,
+                },
+            )?;
             feed_health(g, f.format)
         }
         FeedsCommand::Import { file } => {
@@ -180,10 +219,15 @@ fn feeds(g: &rasd::cli::Global, cmd: FeedsCommand) -> Result<ExitCode> {
 fn feed_health(g: &rasd::cli::Global, format: Option<ListFormat>) -> Result<ExitCode> {
     let config = load_config(g)?;
     let db = db_path(g);
-    let mut store = rasd::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let mut store =
+        rasd::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     store.sync_feeds(&config.feeds)?;
     let rows = store.feed_health()?;
-    let format = format.unwrap_or(if std::io::stdout().is_terminal() { ListFormat::Table } else { ListFormat::Json });
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Json
+    });
     let mut out = std::io::stdout().lock();
     match format {
         ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "rasd", version, about = "رصد — monitor Arabic-language news media from the terminal")]
+#[command(
+    name = "rasd",
+    version,
+    about = "رصد — monitor Arabic-language news media from the terminal"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -60,9 +64,7 @@ pub enum FeedsCommand {
     /// Poll every feed now and show its health
     Check(FormatArg),
     /// Add the feeds of an OPML file to the feeds file (comments and layout kept)
-    Import {
-        file: PathBuf,
-    },
+    Import { file: PathBuf },
     /// Print the configured feeds as OPML
     Export,
 }

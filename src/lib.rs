@@ -12,10 +12,10 @@
 
 pub mod cli;
 pub mod config;
-pub mod fetch;
 pub mod feed;
-pub mod text;
-pub mod store;
-pub mod poll;
 pub mod feeds_cmd;
+pub mod fetch;
+pub mod poll;
+pub mod store;
+pub mod text;
 pub mod util;

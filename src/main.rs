@@ -12,10 +12,16 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
-            let usage = e.chain().any(|c| c.downcast_ref::<rasd::config::ConfigError>().is_some_and(|c| matches!(c, rasd::config::ConfigError::Invalid(_))));
+            let usage = e.chain().any(|c| {
+                c.downcast_ref::<rasd::config::ConfigError>()
+                    .is_some_and(|c| matches!(c, rasd::config::ConfigError::Invalid(_)))
+            });
             eprintln!("rasd: {e:#}");
             ExitCode::from(if usage { 2 } else { 1 })
         }

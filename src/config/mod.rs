@@ -4,8 +4,8 @@
 //! Every problem is reported at once, each as `PATH:LINE:COL: message` with the bad value quoted.
 //! Nothing downstream sees a raw string from the file.
 
-mod raw;
 pub mod paths;
+mod raw;
 
 use crate::util::{parse_duration, parse_size};
 use raw::{RawConfig, RawFeed};
@@ -27,14 +27,24 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Diagnostic>),
 }
@@ -96,7 +106,7 @@ impl Default for Settings {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(10),
             max_bytes: 20_000_000,
-            max_items: 500,
+            max_items: 2000,
             fulltext: false,
             user_agent: concat!(
                 "rasd/",
@@ -145,7 +155,12 @@ impl Config {
         let trimmed = text.trim_start();
         if !is_toml && trimmed.starts_with('<') {
             let feeds = crate::feeds_cmd::opml::parse(&text).map_err(|m| {
-                ConfigError::Invalid(vec![Diagnostic { path: path.into(), line: 1, col: 1, message: m }])
+                ConfigError::Invalid(vec![Diagnostic {
+                    path: path.into(),
+                    line: 1,
+                    col: 1,
+                    message: m,
+                }])
             })?;
             return Ok(Config::from_urls(path, feeds));
         }
@@ -189,7 +204,11 @@ impl Config {
                 })
             })
             .collect();
-        Config { path: Some(path.to_path_buf()), feeds, ..Config::default() }
+        Config {
+            path: Some(path.to_path_buf()),
+            feeds,
+            ..Config::default()
+        }
     }
 
     pub fn feed(&self, key: &str) -> Option<&FeedConfig> {
@@ -198,7 +217,10 @@ impl Config {
 }
 
 fn looks_like_url_list(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
     lines.all(|l| !l.contains(char::is_whitespace) && (l.contains("://") || l.starts_with('/')))
 }
 
@@ -215,13 +237,19 @@ pub fn key_from_url(url: &str) -> String {
         }
     }
     let key = key.trim_end_matches('-');
-    key.chars().take(60).collect::<String>().trim_end_matches('-').to_string()
+    key.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 /// `http(s)://…` URLs, `file://…` URLs and plain paths (relative to the config file).
 pub fn parse_source(raw: &str, base: &Path) -> Result<FeedSource, String> {
     if raw.starts_with("http://") || raw.starts_with("https://") {
-        return Url::parse(raw).map(FeedSource::Http).map_err(|e| format!("invalid URL '{raw}': {e}"));
+        return Url::parse(raw)
+            .map(FeedSource::Http)
+            .map_err(|e| format!("invalid URL '{raw}': {e}"));
     }
     if raw.starts_with("file://") {
         let u = Url::parse(raw).map_err(|e| format!("invalid file URL '{raw}': {e}"))?;
@@ -231,13 +259,19 @@ pub fn parse_source(raw: &str, base: &Path) -> Result<FeedSource, String> {
             .map_err(|()| format!("invalid file URL '{raw}'"));
     }
     if raw.contains("://") {
-        return Err(format!("unsupported URL scheme in '{raw}' (use http, https, file or a path)"));
+        return Err(format!(
+            "unsupported URL scheme in '{raw}' (use http, https, file or a path)"
+        ));
     }
     if raw.is_empty() {
         return Err("empty URL".into());
     }
     let p = Path::new(raw);
-    Ok(FeedSource::File(if p.is_absolute() { p.to_path_buf() } else { base.join(p) }))
+    Ok(FeedSource::File(if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }))
 }
 
 struct Ctx<'a> {
@@ -249,7 +283,12 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn at(&mut self, offset: usize, message: String) {
         let (line, col) = line_col(self.text, offset);
-        self.diags.push(Diagnostic { path: self.path.to_path_buf(), line, col, message });
+        self.diags.push(Diagnostic {
+            path: self.path.to_path_buf(),
+            line,
+            col,
+            message,
+        });
     }
     fn span<T>(&mut self, v: &Spanned<T>, message: String) {
         self.at(v.span().start, message);
@@ -266,7 +305,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let mut cx = Ctx { path, text, diags: vec![] };
+    let mut cx = Ctx {
+        path,
+        text,
+        diags: vec![],
+    };
     let raw: RawConfig = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
@@ -281,7 +324,13 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         if let Some(v) = s.interval {
             match parse_duration(v.get_ref()) {
                 Some(d) if d >= Duration::from_secs(60) => settings.interval = d,
-                _ => cx.span(&v, format!("invalid interval '{}' (expected e.g. \"15m\", at least 1m)", v.get_ref())),
+                _ => cx.span(
+                    &v,
+                    format!(
+                        "invalid interval '{}' (expected e.g. \"15m\", at least 1m)",
+                        v.get_ref()
+                    ),
+                ),
             }
         }
         if let Some(v) = s.timeout {
@@ -291,13 +340,22 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
                     settings.read_timeout = settings.read_timeout.min(d);
                     settings.connect_timeout = settings.connect_timeout.min(d);
                 }
-                _ => cx.span(&v, format!("invalid timeout '{}' (expected e.g. \"20s\")", v.get_ref())),
+                _ => cx.span(
+                    &v,
+                    format!("invalid timeout '{}' (expected e.g. \"20s\")", v.get_ref()),
+                ),
             }
         }
         if let Some(v) = s.max_bytes {
             match parse_size(v.get_ref()) {
                 Some(n) if n >= 1024 => settings.max_bytes = n,
-                _ => cx.span(&v, format!("invalid max_bytes '{}' (expected e.g. \"20MB\")", v.get_ref())),
+                _ => cx.span(
+                    &v,
+                    format!(
+                        "invalid max_bytes '{}' (expected e.g. \"20MB\")",
+                        v.get_ref()
+                    ),
+                ),
             }
         }
         for (field, v, target) in [
@@ -308,7 +366,13 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
             if let Some(v) = v {
                 match usize::try_from(*v.get_ref()) {
                     Ok(n) if (1..=100_000).contains(&n) => *target = n,
-                    _ => cx.span(&v, format!("invalid {field} '{}' (expected a positive number)", v.get_ref())),
+                    _ => cx.span(
+                        &v,
+                        format!(
+                            "invalid {field} '{}' (expected a positive number)",
+                            v.get_ref()
+                        ),
+                    ),
                 }
             }
         }
@@ -321,7 +385,10 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         if let Some(v) = s.rtl {
             match v.get_ref().as_str() {
                 "app" | "terminal" => settings.rtl = v.into_inner(),
-                other => cx.span(&v, format!("invalid rtl '{other}' (expected \"app\" or \"terminal\")")),
+                other => cx.span(
+                    &v,
+                    format!("invalid rtl '{other}' (expected \"app\" or \"terminal\")"),
+                ),
             }
         }
         if let Some(b) = s.bell {
@@ -358,7 +425,10 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
             cx.span(&r.name, format!("duplicate rule name '{name}'"));
         }
         if r.query.is_none() == r.spike.is_none() {
-            cx.span(&r.name, format!("rule '{name}' needs exactly one of 'query' or 'spike'"));
+            cx.span(
+                &r.name,
+                format!("rule '{name}' needs exactly one of 'query' or 'spike'"),
+            );
         }
         if let Some(exec) = &r.exec
             && exec.get_ref().is_empty()
@@ -373,12 +443,20 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
             alert: r.alert.unwrap_or(false),
             exec: r.exec.map(Spanned::into_inner).unwrap_or_default(),
             multiple: r.multiple.unwrap_or(3.0),
-            min_count: r.min_count.map_or(5, |n| n.clamp(0, u32::MAX as i64) as u32),
+            min_count: r
+                .min_count
+                .map_or(5, |n| n.clamp(0, u32::MAX as i64) as u32),
         });
     }
 
     if cx.diags.is_empty() {
-        Ok(Config { path: Some(path.to_path_buf()), settings, feeds, labels, rules })
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            settings,
+            feeds,
+            labels,
+            rules,
+        })
     } else {
         Err(ConfigError::Invalid(cx.diags))
     }
@@ -393,14 +471,22 @@ fn validate_feed(
     let key = f.key.get_ref().clone();
     let mut ok = true;
     if key.is_empty()
-        || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
     {
-        cx.span(&f.key, format!("invalid feed key '{key}' (use lower-case letters, digits, '-' or '_')"));
+        cx.span(
+            &f.key,
+            format!("invalid feed key '{key}' (use lower-case letters, digits, '-' or '_')"),
+        );
         ok = false;
     }
     if let Some(&first) = keys.get(&key) {
         let (line, _) = line_col(cx.text, first);
-        cx.span(&f.key, format!("duplicate feed key '{key}' (first used on line {line})"));
+        cx.span(
+            &f.key,
+            format!("duplicate feed key '{key}' (first used on line {line})"),
+        );
         ok = false;
     } else {
         keys.insert(key.clone(), f.key.span().start);
@@ -416,7 +502,13 @@ fn validate_feed(
         Some(v) => match parse_duration(v.get_ref()) {
             Some(d) if d >= Duration::from_secs(60) => Some(d),
             _ => {
-                cx.span(v, format!("invalid interval '{}' (expected e.g. \"30m\", at least 1m)", v.get_ref()));
+                cx.span(
+                    v,
+                    format!(
+                        "invalid interval '{}' (expected e.g. \"30m\", at least 1m)",
+                        v.get_ref()
+                    ),
+                );
                 ok = false;
                 None
             }
@@ -424,11 +516,19 @@ fn validate_feed(
         None => None,
     };
     let country = match f.country {
-        Some(c) if c.get_ref().len() == 2 && c.get_ref().chars().all(|x| x.is_ascii_alphabetic()) => {
+        Some(c)
+            if c.get_ref().len() == 2 && c.get_ref().chars().all(|x| x.is_ascii_alphabetic()) =>
+        {
             Some(c.into_inner().to_ascii_uppercase())
         }
         Some(c) => {
-            cx.span(&c, format!("invalid country '{}' (expected a two-letter ISO code)", c.get_ref()));
+            cx.span(
+                &c,
+                format!(
+                    "invalid country '{}' (expected a two-letter ISO code)",
+                    c.get_ref()
+                ),
+            );
             None
         }
         None => None,

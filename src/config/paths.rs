@@ -25,7 +25,11 @@ pub fn data_dir() -> PathBuf {
 /// The feeds file to use when none was given.
 pub fn default_feeds() -> PathBuf {
     let local = PathBuf::from("feeds.toml");
-    if local.is_file() { local } else { config_dir().join("feeds.toml") }
+    if local.is_file() {
+        local
+    } else {
+        config_dir().join("feeds.toml")
+    }
 }
 
 pub fn default_db() -> PathBuf {

@@ -53,7 +53,10 @@ alert = true
     assert!(c.settings.fulltext);
     assert_eq!(c.feeds.len(), 2);
     assert_eq!(c.feeds[0].country.as_deref(), Some("IR"));
-    assert_eq!(c.feeds[1].source, FeedSource::File(PathBuf::from("archive/old.xml")));
+    assert_eq!(
+        c.feeds[1].source,
+        FeedSource::File(PathBuf::from("archive/old.xml"))
+    );
     assert_eq!(c.labels[0], ("1".to_string(), "narrative".to_string()));
     assert_eq!(c.rules[0].query.as_deref(), Some("actor:nato actor:iraq"));
 }
@@ -78,25 +81,47 @@ fn all_value_errors_reported_at_once() {
         "[settings]\ninterval = \"often\"\n\n[[feed]]\nkey = \"Bad Key\"\nurl = \"gopher://x\"\n\n[[feed]]\nkey = \"ok\"\nurl = \"http://x/\"\ninterval = \"5x\"\ncountry = \"Iraq\"\n",
     );
     assert_eq!(d.len(), 5, "{d:#?}");
-    assert!(d[0].starts_with("feeds.toml:2:12: invalid interval 'often'"), "{d:?}");
-    assert!(d[1].starts_with("feeds.toml:5:7: invalid feed key 'Bad Key'"), "{d:?}");
-    assert!(d[2].starts_with("feeds.toml:6:7: unsupported URL scheme"), "{d:?}");
+    assert!(
+        d[0].starts_with("feeds.toml:2:12: invalid interval 'often'"),
+        "{d:?}"
+    );
+    assert!(
+        d[1].starts_with("feeds.toml:5:7: invalid feed key 'Bad Key'"),
+        "{d:?}"
+    );
+    assert!(
+        d[2].starts_with("feeds.toml:6:7: unsupported URL scheme"),
+        "{d:?}"
+    );
     assert!(d[3].contains("'5x'"));
     assert!(d[4].contains("'Iraq'"));
 }
 
 #[test]
 fn duplicate_keys_name_the_first_line() {
-    let d = diags("[[feed]]\nkey = \"a\"\nurl = \"http://x/\"\n[[feed]]\nkey = \"a\"\nurl = \"http://y/\"\n");
-    assert_eq!(d, vec!["feeds.toml:5:7: duplicate feed key 'a' (first used on line 2)"]);
+    let d = diags(
+        "[[feed]]\nkey = \"a\"\nurl = \"http://x/\"\n[[feed]]\nkey = \"a\"\nurl = \"http://y/\"\n",
+    );
+    assert_eq!(
+        d,
+        vec!["feeds.toml:5:7: duplicate feed key 'a' (first used on line 2)"]
+    );
 }
 
 #[test]
 fn url_list_and_keys() {
-    assert!(looks_like_url_list("http://127.0.0.1:8787/feeds/feed-00001.xml\n# c\nhttps://a.b/rss\n"));
+    assert!(looks_like_url_list(
+        "http://127.0.0.1:8787/feeds/feed-00001.xml\n# c\nhttps://a.b/rss\n"
+    ));
     assert!(!looks_like_url_list("[[feed]]\nkey = \"a\"\n"));
-    assert_eq!(key_from_url("http://127.0.0.1:8787/feeds/feed-00001.xml"), "127-0-0-1-8787-feeds-feed-00001-xml");
-    assert_eq!(key_from_url("https://www.alquds.co.uk/feed/"), "alquds-co-uk-feed");
+    assert_eq!(
+        key_from_url("http://127.0.0.1:8787/feeds/feed-00001.xml"),
+        "127-0-0-1-8787-feeds-feed-00001-xml"
+    );
+    assert_eq!(
+        key_from_url("https://www.alquds.co.uk/feed/"),
+        "alquds-co-uk-feed"
+    );
 }
 
 #[test]

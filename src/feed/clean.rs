@@ -12,9 +12,27 @@ pub const MAX_SUMMARY: usize = 64 * 1024;
 
 /// Query parameters that identify a campaign or a click, not a page.
 const TRACKING: &[&str] = &[
-    "fbclid", "gclid", "dclid", "yclid", "msclkid", "mc_cid", "mc_eid", "_ga", "igshid", "ocid",
-    "cmpid", "ref_src", "xtor", "at_medium", "at_campaign", "ito", "ns_mchannel", "ns_source",
-    "ns_campaign", "ns_linkname", "ns_fee",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "yclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "igshid",
+    "ocid",
+    "cmpid",
+    "ref_src",
+    "xtor",
+    "at_medium",
+    "at_campaign",
+    "ito",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
 ];
 
 /// Plain text from a fragment that may be HTML. Text without markup or entities is only tidied,
@@ -35,14 +53,38 @@ fn walk(node: NodeRef<'_, Node>, out: &mut String) {
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
-                if matches!(name, "script" | "style" | "noscript" | "iframe" | "template" | "svg" | "head") {
+                if matches!(
+                    name,
+                    "script" | "style" | "noscript" | "iframe" | "template" | "svg" | "head"
+                ) {
                     continue;
                 }
                 let block = matches!(
                     name,
-                    "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-                        | "tr" | "table" | "blockquote" | "section" | "article" | "figure"
-                        | "figcaption" | "pre" | "hr" | "header" | "footer" | "dd" | "dt"
+                    "p" | "div"
+                        | "br"
+                        | "li"
+                        | "ul"
+                        | "ol"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "tr"
+                        | "table"
+                        | "blockquote"
+                        | "section"
+                        | "article"
+                        | "figure"
+                        | "figcaption"
+                        | "pre"
+                        | "hr"
+                        | "header"
+                        | "footer"
+                        | "dd"
+                        | "dt"
                 );
                 if block {
                     out.push('\n');
@@ -85,7 +127,11 @@ pub fn tidy(s: &str) -> String {
 
 /// A one-line field (a title): HTML-aware when it carries markup, newlines folded to spaces.
 pub fn one_line(s: &str, html: bool) -> String {
-    let t = if html { html_to_text(s) } else { tidy(&sanitize(s)) };
+    let t = if html {
+        html_to_text(s)
+    } else {
+        tidy(&sanitize(s))
+    };
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -126,10 +172,15 @@ mod tests {
 
     #[test]
     fn html_paragraphs_and_entities_once() {
-        let t = html_to_text("<p>الفقرة&nbsp;الأولى</p><p>second &amp;ldquo;x</p><script>evil()</script>");
+        let t = html_to_text(
+            "<p>الفقرة&nbsp;الأولى</p><p>second &amp;ldquo;x</p><script>evil()</script>",
+        );
         assert_eq!(t, "الفقرة الأولى\n\nsecond &ldquo;x");
         assert_eq!(html_to_text("plain &lol9; text"), "plain &lol9; text");
-        assert_eq!(html_to_text("no markup\u{1b}[31m here"), "no markup[31m here");
+        assert_eq!(
+            html_to_text("no markup\u{1b}[31m here"),
+            "no markup[31m here"
+        );
     }
 
     #[test]
@@ -137,7 +188,12 @@ mod tests {
         let u = Url::parse("https://Example.com/a?id=3&utm_source=x&fbclid=y#frag").expect("url");
         assert_eq!(canonical_url(&u), "https://example.com/a?id=3");
         let base = Url::parse("https://site.example/feed/rss.xml").expect("url");
-        assert_eq!(resolve_link("/news/1", Some(&base)).map(|u| u.to_string()).as_deref(), Some("https://site.example/news/1"));
+        assert_eq!(
+            resolve_link("/news/1", Some(&base))
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("https://site.example/news/1")
+        );
         assert!(resolve_link("javascript:alert(1)", Some(&base)).is_none());
     }
 }

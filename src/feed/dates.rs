@@ -8,22 +8,69 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZon
 /// Month names as outlets write them, normalized (alef and taa marbuta folded). Longer names
 /// first so that "تشرين الثاني" wins over "تشرين".
 const MONTHS: &[(&str, u32)] = &[
-    ("كانون الثاني", 1), ("كانون الاول", 12), ("تشرين الاول", 10), ("تشرين الثاني", 11),
-    ("يناير", 1), ("فبراير", 2), ("مارس", 3), ("ابريل", 4), ("مايو", 5), ("يونيو", 6),
-    ("يونيه", 6), ("يوليو", 7), ("يوليه", 7), ("اغسطس", 8), ("سبتمبر", 9), ("اكتوبر", 10),
-    ("نوفمبر", 11), ("ديسمبر", 12), ("شباط", 2), ("اذار", 3), ("نيسان", 4), ("ايار", 5),
-    ("حزيران", 6), ("تموز", 7), ("اب", 8), ("ايلول", 9), ("جانفي", 1), ("فيفري", 2),
-    ("افريل", 4), ("ماي", 5), ("جوان", 6), ("جويليه", 7), ("اوت", 8),
+    ("كانون الثاني", 1),
+    ("كانون الاول", 12),
+    ("تشرين الاول", 10),
+    ("تشرين الثاني", 11),
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("ابريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    ("شباط", 2),
+    ("اذار", 3),
+    ("نيسان", 4),
+    ("ايار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("اب", 8),
+    ("ايلول", 9),
+    ("جانفي", 1),
+    ("فيفري", 2),
+    ("افريل", 4),
+    ("ماي", 5),
+    ("جوان", 6),
+    ("جويليه", 7),
+    ("اوت", 8),
 ];
 
-const ENGLISH_MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const ENGLISH_MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
 
 /// Offsets in minutes. AST in Arabic feeds is Arabia Standard Time (+03), not Atlantic.
 const ZONES: &[(&str, i32)] = &[
-    ("gmt", 0), ("utc", 0), ("ut", 0), ("z", 0), ("ast", 180), ("ksa", 180), ("msk", 180),
-    ("trt", 180), ("eet", 120), ("eest", 180), ("cet", 60), ("cest", 120), ("bst", 60),
-    ("irst", 210), ("est", -300), ("edt", -240), ("cst", -360), ("cdt", -300), ("mst", -420),
-    ("mdt", -360), ("pst", -480), ("pdt", -420),
+    ("gmt", 0),
+    ("utc", 0),
+    ("ut", 0),
+    ("z", 0),
+    ("ast", 180),
+    ("ksa", 180),
+    ("msk", 180),
+    ("trt", 180),
+    ("eet", 120),
+    ("eest", 180),
+    ("cet", 60),
+    ("cest", 120),
+    ("bst", 60),
+    ("irst", 210),
+    ("est", -300),
+    ("edt", -240),
+    ("cst", -360),
+    ("cdt", -300),
+    ("mst", -420),
+    ("mdt", -360),
+    ("pst", -480),
+    ("pdt", -420),
 ];
 
 /// Parses a feed date leniently.
@@ -39,7 +86,12 @@ pub fn parse(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Some(t.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S %z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, f) {
             return Some(t.with_timezone(&Utc));
         }
@@ -63,7 +115,10 @@ fn prepare(raw: &str) -> String {
     if s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
         for (name, m) in MONTHS {
             if let Some(i) = find_word(&s, name) {
-                s.replace_range(i..i + name.len(), &format!(" {} ", ENGLISH_MONTHS[*m as usize - 1]));
+                s.replace_range(
+                    i..i + name.len(),
+                    &format!(" {} ", ENGLISH_MONTHS[*m as usize - 1]),
+                );
                 break;
             }
         }
@@ -94,7 +149,16 @@ fn generic(s: &str) -> Option<DateTime<Utc>> {
     let mut time = None;
     let mut offset_min = 0i32;
     let mut pm = None;
-    let cleaned: String = s.chars().map(|c| if c == ',' || c == 'T' && s.contains('-') { ' ' } else { c }).collect();
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if c == ',' || c == 'T' && s.contains('-') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     for tok in cleaned.split_whitespace() {
         let low = tok.to_ascii_lowercase();
         if let Some((date, rest)) = split_numeric_date(&low) {
@@ -138,18 +202,26 @@ fn generic(s: &str) -> Option<DateTime<Utc>> {
         t = t.with_hour(h)?;
     }
     let offset = FixedOffset::east_opt(offset_min * 60)?;
-    let local = offset.from_local_datetime(&NaiveDateTime::new(date, t)).single()?;
+    let local = offset
+        .from_local_datetime(&NaiveDateTime::new(date, t))
+        .single()?;
     Some(local.with_timezone(&Utc))
 }
 
 /// `2018-12-13`, `2018/12/13`, `13/12/2018`, `13-12-2018`, possibly followed by `T10:00:00`.
-fn split_numeric_date(tok: &str) -> Option<((i32, u32, u32), Option<&str>)> {
+type Ymd = (i32, u32, u32);
+
+fn split_numeric_date(tok: &str) -> Option<(Ymd, Option<&str>)> {
     let (date, rest) = match tok.find('t') {
         Some(i) => (&tok[..i], Some(&tok[i + 1..])),
         None => (tok, None),
     };
     let parts: Vec<&str> = date.split(['-', '/', '.']).collect();
-    if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
@@ -167,7 +239,10 @@ fn split_numeric_date(tok: &str) -> Option<((i32, u32, u32), Option<&str>)> {
 
 fn parse_time(t: &str) -> Option<NaiveTime> {
     let t = t.split('.').next()?;
-    let parts: Vec<u32> = t.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let parts: Vec<u32> = t
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     match parts.as_slice() {
         [h, m] => NaiveTime::from_hms_opt(*h, *m, 0),
         [h, m, s] => NaiveTime::from_hms_opt(*h, *m, (*s).min(59)),
@@ -184,7 +259,10 @@ fn parse_offset(z: &str) -> Option<i32> {
     let digits: String = z.chars().filter(char::is_ascii_digit).collect();
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        3 | 4 => (digits[..digits.len() - 2].parse::<i32>().ok()?, digits[digits.len() - 2..].parse::<i32>().ok()?),
+        3 | 4 => (
+            digits[..digits.len() - 2].parse::<i32>().ok()?,
+            digits[digits.len() - 2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
@@ -201,13 +279,34 @@ mod tests {
 
     #[test]
     fn standard_and_broken_forms() {
-        assert_eq!(p("Mon, 01 Jan 0001 00:00:00 +0000").as_deref(), Some("0001-01-01T00:00:00Z"));
-        assert_eq!(p("Tue, 10 Jun 2003 04:00:00 GMT").as_deref(), Some("2003-06-10T04:00:00Z"));
-        assert_eq!(p("2021-02-01T10:00:00+03:00").as_deref(), Some("2021-02-01T07:00:00Z"));
-        assert_eq!(p("2018-12-13 00:00:00").as_deref(), Some("2018-12-13T00:00:00Z"));
-        assert_eq!(p("Sun, 7 Feb 2021 10:00 AST").as_deref(), Some("2021-02-07T07:00:00Z"));
-        assert_eq!(p("Sun, 07 Feb 2021 10:00:00 +03:00").as_deref(), Some("2021-02-07T07:00:00Z"));
-        assert_eq!(p("9999-12-31T00:00:00Z").as_deref(), Some("9999-12-31T00:00:00Z"));
+        assert_eq!(
+            p("Mon, 01 Jan 0001 00:00:00 +0000").as_deref(),
+            Some("0001-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            p("Tue, 10 Jun 2003 04:00:00 GMT").as_deref(),
+            Some("2003-06-10T04:00:00Z")
+        );
+        assert_eq!(
+            p("2021-02-01T10:00:00+03:00").as_deref(),
+            Some("2021-02-01T07:00:00Z")
+        );
+        assert_eq!(
+            p("2018-12-13 00:00:00").as_deref(),
+            Some("2018-12-13T00:00:00Z")
+        );
+        assert_eq!(
+            p("Sun, 7 Feb 2021 10:00 AST").as_deref(),
+            Some("2021-02-07T07:00:00Z")
+        );
+        assert_eq!(
+            p("Sun, 07 Feb 2021 10:00:00 +03:00").as_deref(),
+            Some("2021-02-07T07:00:00Z")
+        );
+        assert_eq!(
+            p("9999-12-31T00:00:00Z").as_deref(),
+            Some("9999-12-31T00:00:00Z")
+        );
         assert_eq!(p("0000-00-00"), None);
         assert_eq!(p("soon"), None);
         assert_eq!(p(""), None);
@@ -215,17 +314,40 @@ mod tests {
 
     #[test]
     fn arabic_dates() {
-        assert_eq!(p("الأحد، 07 فبراير 2021 - 10:30 ص").as_deref(), Some("2021-02-07T10:30:00Z"));
-        assert_eq!(p("٧ شباط ٢٠٢١ ٠٣:١٥ م").as_deref(), Some("2021-02-07T15:15:00Z"));
-        assert_eq!(p("12 تشرين الثاني 2020").as_deref(), Some("2020-11-12T00:00:00Z"));
-        assert_eq!(p("١٢ كانون الأول ٢٠٢٠").as_deref(), Some("2020-12-12T00:00:00Z"));
-        assert_eq!(p("03 جويلية 2022 14:00 +0100").as_deref(), Some("2022-07-03T13:00:00Z"));
+        assert_eq!(
+            p("الأحد، 07 فبراير 2021 - 10:30 ص").as_deref(),
+            Some("2021-02-07T10:30:00Z")
+        );
+        assert_eq!(
+            p("٧ شباط ٢٠٢١ ٠٣:١٥ م").as_deref(),
+            Some("2021-02-07T15:15:00Z")
+        );
+        assert_eq!(
+            p("12 تشرين الثاني 2020").as_deref(),
+            Some("2020-11-12T00:00:00Z")
+        );
+        assert_eq!(
+            p("١٢ كانون الأول ٢٠٢٠").as_deref(),
+            Some("2020-12-12T00:00:00Z")
+        );
+        assert_eq!(
+            p("03 جويلية 2022 14:00 +0100").as_deref(),
+            Some("2022-07-03T13:00:00Z")
+        );
         assert_eq!(p("٢٠٢١/٠٢/٠١").as_deref(), Some("2021-02-01T00:00:00Z"));
     }
 
     #[test]
     fn never_panics_on_garbage() {
-        for s in ["::::", "+99999", "31/02/2021", "٣١ ماي", "2021-13-45T99:99:99", "gmt+", "\u{0}"] {
+        for s in [
+            "::::",
+            "+99999",
+            "31/02/2021",
+            "٣١ ماي",
+            "2021-13-45T99:99:99",
+            "gmt+",
+            "\u{0}",
+        ] {
             let _ = parse(s);
         }
     }

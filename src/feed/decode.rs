@@ -41,7 +41,10 @@ fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
 }
 
 fn finish(text: Cow<'_, str>, enc: &'static Encoding) -> Decoded {
-    Decoded { text: rewrite_prolog(&text), encoding: enc.name() }
+    Decoded {
+        text: rewrite_prolog(&text),
+        encoding: enc.name(),
+    }
 }
 
 /// The `encoding="…"` label of an XML declaration at the start of the bytes.
@@ -51,7 +54,10 @@ fn prolog_label(bytes: &[u8]) -> Option<String> {
     let decl_end = head.find("?>")?;
     let decl = &head[head.find("<?xml")?..decl_end];
     let i = decl.find("encoding")?;
-    let rest = decl[i + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = decl[i + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let rest = &rest[1..];
     Some(rest[..rest.find(quote)?].to_string())
@@ -92,15 +98,43 @@ mod tests {
         };
         let cases = [
             (body(&cp1256(ARABIC), ""), Some("windows-1256")),
-            (body(ARABIC.as_bytes(), "<?xml version=\"1.0\" encoding=\"windows-1256\"?>"), None),
-            (body(&cp1256(ARABIC), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), None),
-            (body(&cp1256(ARABIC), "<?xml version=\"1.0\" encoding=\"cp864\"?>"), None),
-            (body(&encoding_rs::ISO_8859_6.encode(ARABIC).0, "<?xml version='1.0' encoding='ISO-8859-6'?>"), None),
+            (
+                body(
+                    ARABIC.as_bytes(),
+                    "<?xml version=\"1.0\" encoding=\"windows-1256\"?>",
+                ),
+                None,
+            ),
+            (
+                body(
+                    &cp1256(ARABIC),
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                ),
+                None,
+            ),
+            (
+                body(
+                    &cp1256(ARABIC),
+                    "<?xml version=\"1.0\" encoding=\"cp864\"?>",
+                ),
+                None,
+            ),
+            (
+                body(
+                    &encoding_rs::ISO_8859_6.encode(ARABIC).0,
+                    "<?xml version='1.0' encoding='ISO-8859-6'?>",
+                ),
+                None,
+            ),
         ];
         for (bytes, charset) in cases {
             let d = decode(&bytes, charset);
             assert!(d.text.contains(ARABIC), "{} via {}", d.text, d.encoding);
-            assert!(!d.text.contains("1256") && !d.text.contains("8859"), "prolog rewritten: {}", d.text);
+            assert!(
+                !d.text.contains("1256") && !d.text.contains("8859"),
+                "prolog rewritten: {}",
+                d.text
+            );
         }
     }
 

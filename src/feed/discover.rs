@@ -20,10 +20,13 @@ pub fn feed_links(html: &str, base: &Url) -> Vec<Url> {
             t if t.contains("xml") => 2,
             _ => continue,
         };
-        if let Some(u) = el.value().attr("href").and_then(|h| super::clean::resolve_link(h, Some(base))) {
-            if !found.iter().any(|(_, f)| *f == u) {
-                found.push((rank, u));
-            }
+        if let Some(u) = el
+            .value()
+            .attr("href")
+            .and_then(|h| super::clean::resolve_link(h, Some(base)))
+            && !found.iter().any(|(_, f)| *f == u)
+        {
+            found.push((rank, u));
         }
     }
     found.sort_by_key(|(r, _)| *r);
@@ -43,6 +46,12 @@ mod tests {
             <link rel="alternate" type="application/rss+xml" title="RSS" href="rss">
             </head><body></body></html>"#;
         let links: Vec<String> = feed_links(html, &base).iter().map(Url::to_string).collect();
-        assert_eq!(links, ["https://alwaght.example/ar/rss", "https://alwaght.example/atom.xml"]);
+        assert_eq!(
+            links,
+            [
+                "https://alwaght.example/ar/rss",
+                "https://alwaght.example/atom.xml"
+            ]
+        );
     }
 }

@@ -56,7 +56,12 @@ pub struct Parsed {
 }
 
 /// Parses feed bytes fetched from `base` (used to resolve relative links).
-pub fn parse(bytes: &[u8], http_charset: Option<&str>, base: Option<&Url>, max_items: usize) -> Result<Parsed, FeedError> {
+pub fn parse(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base: Option<&Url>,
+    max_items: usize,
+) -> Result<Parsed, FeedError> {
     let decoded = decode::decode(bytes, http_charset);
     let text = decoded.text;
     let markers = count_item_markers(&text);
@@ -70,6 +75,30 @@ pub fn parse(bytes: &[u8], http_charset: Option<&str>, base: Option<&Url>, max_i
                 Err(e) => {
                     if looks_like_html(&text) {
                         return Err(FeedError::NotAFeed("the server sent an HTML page".into()));
+                    }
+                    match root_element(&fixed) {
+                        // An RSS or Atom document with nothing in it is an empty feed, not an error.
+                        Some(root)
+                            if markers == 0
+                                && is_feed_root(&root)
+                                && closes_root(&fixed, &root) =>
+                        {
+                            return Ok(Parsed {
+                                title: None,
+                                items: vec![],
+                                encoding: decoded.encoding,
+                                repaired: true,
+                            });
+                        }
+                        Some(root) if !is_feed_root(&root) => {
+                            return Err(FeedError::NotAFeed(format!(
+                                "the document is XML but not RSS or Atom (root element <{root}>)"
+                            )));
+                        }
+                        None if text.trim().is_empty() => {
+                            return Err(FeedError::NotAFeed("empty response".into()));
+                        }
+                        _ => {}
                     }
                     let msg = first.err().unwrap_or(e);
                     return Err(FeedError::Parse(msg));
@@ -92,7 +121,12 @@ pub fn parse(bytes: &[u8], http_charset: Option<&str>, base: Option<&Url>, max_i
         })
         .collect();
     let title = feed.title.map(|t| clean::one_line(&t.content, true));
-    Ok(Parsed { title, items, encoding: decoded.encoding, repaired })
+    Ok(Parsed {
+        title,
+        items,
+        encoding: decoded.encoding,
+        repaired,
+    })
 }
 
 fn parse_text(text: &str, base: Option<&Url>) -> Result<Feed, String> {
@@ -105,8 +139,44 @@ fn parse_text(text: &str, base: Option<&Url>) -> Result<Feed, String> {
     parser.parse(text.as_bytes()).map_err(|e| e.to_string())
 }
 
+/// The name of the first element, skipping the declaration, comments, DOCTYPE and PIs.
+fn root_element(text: &str) -> Option<String> {
+    let mut rest = text;
+    loop {
+        let i = rest.find('<')?;
+        rest = &rest[i..];
+        if let Some(r) = rest.strip_prefix("<!--") {
+            rest = &r[r.find("-->")? + 3..];
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            rest = &rest[rest.find('>')? + 1..];
+        } else {
+            let name: String = rest[1..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            return (!name.is_empty()).then_some(name);
+        }
+    }
+}
+
+/// A truncated download must fail, so an empty feed counts only when its root is closed.
+fn closes_root(text: &str, root: &str) -> bool {
+    text.trim_end().ends_with(&format!("</{root}>"))
+}
+
+fn is_feed_root(name: &str) -> bool {
+    matches!(
+        name.rsplit(':').next().unwrap_or(name),
+        "rss" | "feed" | "RDF" | "rdf"
+    )
+}
+
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html")
 }
 
@@ -141,9 +211,16 @@ fn raw_item_dates(text: &str) -> Vec<Option<String>> {
         .map(|(n, &s)| {
             let end = starts.get(n + 1).copied().unwrap_or(text.len());
             let chunk = &text[s..end];
-            ["pubDate", "published", "dc:date", "updated", "issued", "modified"]
-                .iter()
-                .find_map(|t| element_text(chunk, t))
+            [
+                "pubDate",
+                "published",
+                "dc:date",
+                "updated",
+                "issued",
+                "modified",
+            ]
+            .iter()
+            .find_map(|t| element_text(chunk, t))
         })
         .collect()
 }
@@ -159,7 +236,10 @@ fn element_text(chunk: &str, tag: &str) -> Option<String> {
     let body = &after[gt + 1..];
     let close = body.find("</")?;
     let raw = body[..close].trim();
-    let raw = raw.strip_prefix("<![CDATA[").and_then(|r| r.strip_suffix("]]>")).unwrap_or(raw);
+    let raw = raw
+        .strip_prefix("<![CDATA[")
+        .and_then(|r| r.strip_suffix("]]>"))
+        .unwrap_or(raw);
     let raw = crate::text::sanitize(raw.trim());
     (!raw.is_empty()).then(|| raw.chars().take(100).collect())
 }
@@ -187,14 +267,27 @@ fn clean_entry(
     let title = e
         .title
         .as_ref()
-        .map(|t| clean::one_line(&t.content, t.content_type.essence().to_string() != "text/plain" || t.content.contains('<')))
+        .map(|t| {
+            clean::one_line(
+                &t.content,
+                t.content_type.essence().to_string() != "text/plain" || t.content.contains('<'),
+            )
+        })
         .unwrap_or_default();
     let mut title = title;
     crate::util::truncate_bytes(&mut title, clean::MAX_TITLE);
 
     let summary_src = e.summary.as_ref().map(|t| t.content.as_str()).unwrap_or("");
-    let content_src = e.content.as_ref().and_then(|c| c.body.as_deref()).unwrap_or("");
-    let body_src = if content_src.len() > summary_src.len() { content_src } else { summary_src };
+    let content_src = e
+        .content
+        .as_ref()
+        .and_then(|c| c.body.as_deref())
+        .unwrap_or("");
+    let body_src = if content_src.len() > summary_src.len() {
+        content_src
+    } else {
+        summary_src
+    };
     let mut summary = clean::html_to_text(body_src);
     crate::util::truncate_bytes(&mut summary, clean::MAX_SUMMARY);
 
@@ -212,7 +305,12 @@ fn clean_entry(
     });
     let published = e.published.or(e.updated);
     let published_raw = published_raw.or_else(|| published.map(crate::util::iso));
-    let author = e.authors.first().and_then(|a| a.name.as_deref()).map(|n| clean::one_line(n, false)).filter(|a| !a.is_empty());
+    let author = e
+        .authors
+        .first()
+        .and_then(|a| a.name.as_deref())
+        .map(|n| clean::one_line(n, false))
+        .filter(|a| !a.is_empty());
 
     let lang = if is_arabic_script(&format!("{title} {summary}")) {
         match feed_lang.map(str::to_ascii_lowercase) {
@@ -224,7 +322,12 @@ fn clean_entry(
     };
 
     let mut h = sha1_smol::Sha1::new();
-    for part in [&title, &summary, url.as_deref().unwrap_or(""), published_raw.as_deref().unwrap_or("")] {
+    for part in [
+        &title,
+        &summary,
+        url.as_deref().unwrap_or(""),
+        published_raw.as_deref().unwrap_or(""),
+    ] {
         h.update(part.as_bytes());
         h.update(&[0]);
     }

@@ -72,16 +72,24 @@ fn is_xml_char(c: char) -> bool {
 
 /// Gives `<rss>` a version feed-rs accepts and drops a default namespace on it.
 fn fix_rss_root(text: &str) -> String {
-    let Some(start) = text.find("<rss") else { return text.to_string() };
-    let Some(len) = text[start..].find('>') else { return text.to_string() };
+    let Some(start) = text.find("<rss") else {
+        return text.to_string();
+    };
+    let Some(len) = text[start..].find('>') else {
+        return text.to_string();
+    };
     let tag = &text[start..start + len];
     let mut attrs: Vec<String> = vec![];
     let mut rest = &tag[4..];
     while let Some(eq) = rest.find('=') {
         let name = rest[..eq].trim().to_string();
         let val_part = rest[eq + 1..].trim_start();
-        let Some(q) = val_part.chars().next().filter(|c| *c == '"' || *c == '\'') else { break };
-        let Some(close) = val_part[1..].find(q) else { break };
+        let Some(q) = val_part.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            break;
+        };
+        let Some(close) = val_part[1..].find(q) else {
+            break;
+        };
         let value = &val_part[1..1 + close];
         rest = &val_part[close + 2..];
         if name == "version" || name == "xmlns" {
@@ -103,7 +111,10 @@ fn fix_rss_root(text: &str) -> String {
 /// RSS 0.90 documents use a Netscape namespace feed-rs does not read; RSS 1.0's has the same
 /// shape.
 fn fix_rss090(text: &str) -> String {
-    text.replace("http://my.netscape.com/rdf/simple/0.9/", "http://purl.org/rss/1.0/")
+    text.replace(
+        "http://my.netscape.com/rdf/simple/0.9/",
+        "http://purl.org/rss/1.0/",
+    )
 }
 
 #[cfg(test)]
@@ -112,7 +123,10 @@ mod tests {
 
     #[test]
     fn bare_ampersands_and_bad_references() {
-        assert_eq!(fix_references("a & b &amp; &#233; &#0; &#55357; &lol9;"), "a &amp; b &amp; &#233; \u{FFFD} \u{FFFD} &lol9;");
+        assert_eq!(
+            fix_references("a & b &amp; &#233; &#0; &#55357; &lol9;"),
+            "a &amp; b &amp; &#233; \u{FFFD} \u{FFFD} &lol9;"
+        );
     }
 
     #[test]

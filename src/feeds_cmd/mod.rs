@@ -22,23 +22,35 @@ pub enum ImportError {
 
 /// Appends the OPML file's feeds that are not already configured (by URL) to `target`.
 pub fn import_opml(opml_path: &Path, target: &Path) -> Result<usize, ImportError> {
-    let opml_text = std::fs::read_to_string(opml_path).map_err(|e| ImportError::Read(opml_path.display().to_string(), e))?;
-    let entries = opml::parse(&opml_text).map_err(|m| ImportError::Opml(opml_path.display().to_string(), m))?;
+    let opml_text = std::fs::read_to_string(opml_path)
+        .map_err(|e| ImportError::Read(opml_path.display().to_string(), e))?;
+    let entries = opml::parse(&opml_text)
+        .map_err(|m| ImportError::Opml(opml_path.display().to_string(), m))?;
     let existing = match std::fs::read_to_string(target) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(ImportError::Read(target.display().to_string(), e)),
     };
-    let mut doc: toml_edit::DocumentMut =
-        existing.parse().map_err(|e: toml_edit::TomlError| ImportError::Toml(target.display().to_string(), e.to_string()))?;
-    let feeds = doc.entry("feed").or_insert(toml_edit::Item::ArrayOfTables(Default::default()));
+    let mut doc: toml_edit::DocumentMut = existing.parse().map_err(|e: toml_edit::TomlError| {
+        ImportError::Toml(target.display().to_string(), e.to_string())
+    })?;
+    let feeds = doc
+        .entry("feed")
+        .or_insert(toml_edit::Item::ArrayOfTables(Default::default()));
     let Some(feeds) = feeds.as_array_of_tables_mut() else {
-        return Err(ImportError::Toml(target.display().to_string(), "'feed' is not an array of tables".into()));
+        return Err(ImportError::Toml(
+            target.display().to_string(),
+            "'feed' is not an array of tables".into(),
+        ));
     };
-    let mut keys: std::collections::HashSet<String> =
-        feeds.iter().filter_map(|t| t.get("key").and_then(|k| k.as_str()).map(str::to_string)).collect();
-    let urls: std::collections::HashSet<String> =
-        feeds.iter().filter_map(|t| t.get("url").and_then(|k| k.as_str()).map(str::to_string)).collect();
+    let mut keys: std::collections::HashSet<String> = feeds
+        .iter()
+        .filter_map(|t| t.get("key").and_then(|k| k.as_str()).map(str::to_string))
+        .collect();
+    let urls: std::collections::HashSet<String> = feeds
+        .iter()
+        .filter_map(|t| t.get("url").and_then(|k| k.as_str()).map(str::to_string))
+        .collect();
     let mut added = 0;
     for (name, url) in entries {
         if urls.contains(&url) {
@@ -60,13 +72,21 @@ pub fn import_opml(opml_path: &Path, target: &Path) -> Result<usize, ImportError
         feeds.push(t);
         added += 1;
     }
-    std::fs::write(target, doc.to_string()).map_err(|e| ImportError::Write(target.display().to_string(), e))?;
+    std::fs::write(target, doc.to_string())
+        .map_err(|e| ImportError::Write(target.display().to_string(), e))?;
     Ok(added)
 }
 
 /// A fixed-width table of feed health for a terminal.
 pub fn health_table(rows: &[FeedHealth]) -> String {
-    let headers = ["FEED", "STATUS", "ARTICLES", "FAILS", "LAST POLL", "LAST ERROR"];
+    let headers = [
+        "FEED",
+        "STATUS",
+        "ARTICLES",
+        "FAILS",
+        "LAST POLL",
+        "LAST ERROR",
+    ];
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|r| {
@@ -76,7 +96,12 @@ pub fn health_table(rows: &[FeedHealth]) -> String {
                 r.articles.to_string(),
                 r.consecutive_failures.to_string(),
                 r.last_polled_at.clone().unwrap_or_else(|| "never".into()),
-                r.last_error.clone().unwrap_or_default().chars().take(70).collect(),
+                r.last_error
+                    .clone()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(70)
+                    .collect(),
             ]
         })
         .collect();

@@ -12,7 +12,12 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
         .select(&sel)
         .filter_map(|o| {
             let url = o.value().attr("xmlurl")?.trim().to_string();
-            let name = o.value().attr("title").or(o.value().attr("text")).unwrap_or("").trim();
+            let name = o
+                .value()
+                .attr("title")
+                .or(o.value().attr("text"))
+                .unwrap_or("")
+                .trim();
             Some((crate::text::sanitize(name), url))
         })
         .collect();
@@ -23,11 +28,16 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 pub fn export(config: &Config) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head><title>rasd feeds</title></head>\n  <body>\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head><title>rasd feeds</title></head>\n  <body>\n",
+    );
     for f in &config.feeds {
         out.push_str(&format!(
             "    <outline type=\"rss\" text=\"{}\" title=\"{}\" xmlUrl=\"{}\"/>\n",

@@ -16,8 +16,14 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum FetchError {
     #[error("HTTP {status}{}", reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default())]
-    Status { status: u16, reason: Option<String>, retry_after: Option<Duration> },
-    #[error("response larger than {limit} bytes (after decompression); raise max_bytes if this is a real feed")]
+    Status {
+        status: u16,
+        reason: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    #[error(
+        "response larger than {limit} bytes (after decompression); raise max_bytes if this is a real feed"
+    )]
     TooLarge { limit: u64 },
     #[error("timed out after {0:?}")]
     Timeout(Duration),
@@ -51,7 +57,7 @@ pub struct Validators {
 
 #[derive(Debug)]
 pub enum Fetched {
-    Body(Body),
+    Body(Box<Body>),
     NotModified { status: Option<u16> },
 }
 
@@ -85,7 +91,11 @@ impl Fetcher {
             .pool_max_idle_per_host(s.per_host.max(1))
             .build()
             .map_err(|e| FetchError::Http(e.to_string()))?;
-        Ok(Fetcher { client, max_bytes: s.max_bytes, total_timeout: s.timeout })
+        Ok(Fetcher {
+            client,
+            max_bytes: s.max_bytes,
+            total_timeout: s.timeout,
+        })
     }
 
     pub fn max_bytes(&self) -> u64 {
@@ -124,7 +134,12 @@ impl Fetcher {
                     .get(reqwest::header::LOCATION)
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| current.join(l).ok())
-                    .ok_or_else(|| FetchError::Http(format!("HTTP {} without a usable Location", status.as_u16())))?;
+                    .ok_or_else(|| {
+                        FetchError::Http(format!(
+                            "HTTP {} without a usable Location",
+                            status.as_u16()
+                        ))
+                    })?;
                 if current.scheme() == "https" && loc.scheme() == "http" {
                     return Err(FetchError::Downgrade(loc.to_string()));
                 }
@@ -147,7 +162,12 @@ impl Fetcher {
                     retry_after,
                 });
             }
-            let header = |name| resp.headers().get(name).and_then(|h: &reqwest::header::HeaderValue| h.to_str().ok()).map(str::to_string);
+            let header = |name| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|h: &reqwest::header::HeaderValue| h.to_str().ok())
+                    .map(str::to_string)
+            };
             let validators = Validators {
                 etag: header(reqwest::header::ETAG),
                 last_modified: header(reqwest::header::LAST_MODIFIED),
@@ -156,19 +176,21 @@ impl Fetcher {
             let mut bytes = Vec::new();
             while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(e))? {
                 if bytes.len() as u64 + chunk.len() as u64 > self.max_bytes {
-                    return Err(FetchError::TooLarge { limit: self.max_bytes });
+                    return Err(FetchError::TooLarge {
+                        limit: self.max_bytes,
+                    });
                 }
                 bytes.extend_from_slice(&chunk);
             }
             let moved = (current != *url && all_permanent).then(|| current.clone());
-            return Ok(Fetched::Body(Body {
+            return Ok(Fetched::Body(Box::new(Body {
                 bytes,
                 status: Some(status.as_u16()),
                 charset,
                 validators,
                 final_url: Some(current),
                 moved_to: moved,
-            }));
+            })));
         }
         Err(FetchError::Redirects)
     }
@@ -200,7 +222,11 @@ pub fn read_file(path: &Path, v: &Validators, max_bytes: u64) -> Result<Fetched,
     use std::io::Read;
     let io = |e: std::io::Error| FetchError::Io(format!("{}: {e}", path.display()));
     let meta = std::fs::metadata(path).map_err(io)?;
-    let mtime = meta.modified().ok().map(|t| chrono::DateTime::<chrono::Utc>::from(t).timestamp_nanos_opt().unwrap_or(0));
+    let mtime = meta.modified().ok().map(|t| {
+        chrono::DateTime::<chrono::Utc>::from(t)
+            .timestamp_nanos_opt()
+            .unwrap_or(0)
+    });
     let stamp = format!("file:{}:{}", mtime.unwrap_or(0), meta.len());
     if v.last_modified.as_deref() == Some(stamp.as_str()) {
         return Ok(Fetched::NotModified { status: None });
@@ -209,15 +235,22 @@ pub fn read_file(path: &Path, v: &Validators, max_bytes: u64) -> Result<Fetched,
         return Err(FetchError::TooLarge { limit: max_bytes });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path).map_err(io)?.take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;
-    Ok(Fetched::Body(Body {
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(Fetched::Body(Box::new(Body {
         bytes,
         status: None,
         charset: None,
-        validators: Validators { etag: None, last_modified: Some(stamp) },
+        validators: Validators {
+            etag: None,
+            last_modified: Some(stamp),
+        },
         final_url: None,
         moved_to: None,
-    }))
+    })))
 }
 
 /// `charset=` of a Content-Type header.
@@ -243,7 +276,10 @@ mod tests {
 
     #[test]
     fn header_helpers() {
-        assert_eq!(charset_of("text/xml; charset=\"windows-1256\"").as_deref(), Some("windows-1256"));
+        assert_eq!(
+            charset_of("text/xml; charset=\"windows-1256\"").as_deref(),
+            Some("windows-1256")
+        );
         assert_eq!(charset_of("text/xml"), None);
         assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);

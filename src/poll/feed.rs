@@ -24,7 +24,11 @@ struct Failure {
 impl From<FetchError> for Failure {
     fn from(e: FetchError) -> Self {
         let (retry_after, http_status) = match &e {
-            FetchError::Status { status, retry_after, .. } => (*retry_after, Some(*status)),
+            FetchError::Status {
+                status,
+                retry_after,
+                ..
+            } => (*retry_after, Some(*status)),
             _ => (None, None),
         };
         let gone = http_status == Some(410);
@@ -33,14 +37,30 @@ impl From<FetchError> for Failure {
         } else {
             e.to_string()
         };
-        Failure { message, status: if gone { "gone" } else { "failing" }, http_status, retry_after, gone }
+        Failure {
+            message,
+            status: if gone { "gone" } else { "failing" },
+            http_status,
+            retry_after,
+            gone,
+        }
     }
 }
 
 impl From<FeedError> for Failure {
     fn from(e: FeedError) -> Self {
-        let status = if matches!(e, FeedError::Empty(_)) { "parse-empty" } else { "failing" };
-        Failure { message: e.to_string(), status, http_status: None, retry_after: None, gone: false }
+        let status = if matches!(e, FeedError::Empty(_)) {
+            "parse-empty"
+        } else {
+            "failing"
+        };
+        Failure {
+            message: e.to_string(),
+            status,
+            http_status: None,
+            retry_after: None,
+            gone: false,
+        }
     }
 }
 
@@ -53,11 +73,19 @@ struct Success {
     moved_to: Option<String>,
 }
 
-pub(super) async fn poll_feed(ctx: Arc<Ctx>, state: FeedState, cfg: FeedConfig) -> Result<FeedResult, PollError> {
+pub(super) async fn poll_feed(
+    ctx: Arc<Ctx>,
+    state: FeedState,
+    cfg: FeedConfig,
+) -> Result<FeedResult, PollError> {
     if ctx.stop.load(Ordering::SeqCst) {
         return Err(PollError::WriterGone);
     }
-    let _global = ctx.global.acquire().await.map_err(|_| PollError::WriterGone)?;
+    let _global = ctx
+        .global
+        .acquire()
+        .await
+        .map_err(|_| PollError::WriterGone)?;
     let host = ctx.host_slot(&cfg.source);
     let _host = match &host {
         Some(h) => Some(h.acquire().await.map_err(|_| PollError::WriterGone)?),
@@ -74,7 +102,10 @@ pub(super) async fn poll_feed(ctx: Arc<Ctx>, state: FeedState, cfg: FeedConfig) 
         Ok(s) => {
             let bytes = s.fetched.as_ref().map_or(0, |(_, b)| *b);
             let outcome = match s.fetched {
-                Some((parsed, _)) => Outcome::Fetched { items: parsed.items, encoding: parsed.encoding.to_string() },
+                Some((parsed, _)) => Outcome::Fetched {
+                    items: parsed.items,
+                    encoding: parsed.encoding.to_string(),
+                },
                 None => Outcome::NotModified,
             };
             let upd = FeedUpdate {
@@ -89,7 +120,9 @@ pub(super) async fn poll_feed(ctx: Arc<Ctx>, state: FeedState, cfg: FeedConfig) 
                 feed_url: s.feed_url,
                 moved_to: s.moved_to,
                 final_url: s.final_url,
-                next_poll_at: at + chrono::Duration::from_std(schedule::next_delay(interval, 0, None)).unwrap_or_default(),
+                next_poll_at: at
+                    + chrono::Duration::from_std(schedule::next_delay(interval, 0, None))
+                        .unwrap_or_default(),
                 consecutive_failures: 0,
                 disable: false,
             };
@@ -105,7 +138,10 @@ pub(super) async fn poll_feed(ctx: Arc<Ctx>, state: FeedState, cfg: FeedConfig) 
                 duration_ms,
                 http_status: f.http_status,
                 bytes: 0,
-                outcome: Outcome::Failed { error: f.message.clone(), status: f.status },
+                outcome: Outcome::Failed {
+                    error: f.message.clone(),
+                    status: f.status,
+                },
                 etag: None,
                 last_modified: None,
                 feed_url: None,
@@ -120,31 +156,52 @@ pub(super) async fn poll_feed(ctx: Arc<Ctx>, state: FeedState, cfg: FeedConfig) 
     };
     let not_modified = matches!(update.outcome, Outcome::NotModified);
     let (tx, rx) = tokio::sync::oneshot::channel();
-    ctx.writer.send((update, tx)).await.map_err(|_| PollError::WriterGone)?;
+    ctx.writer
+        .send((update, tx))
+        .await
+        .map_err(|_| PollError::WriterGone)?;
     let stats = rx.await.map_err(|_| PollError::WriterGone)??;
     Ok(match report {
         Some(error) => FeedResult::Failed { error },
         None if not_modified => FeedResult::NotModified,
-        None => FeedResult::Fetched { new: stats.new, updated: stats.updated },
+        None => FeedResult::Fetched {
+            new: stats.new,
+            updated: stats.updated,
+        },
     })
 }
 
-async fn fetch_and_parse(ctx: &Ctx, state: &FeedState, cfg: &FeedConfig) -> Result<Success, Failure> {
-    let validators = Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() };
+async fn fetch_and_parse(
+    ctx: &Ctx,
+    state: &FeedState,
+    cfg: &FeedConfig,
+) -> Result<Success, Failure> {
+    let validators = Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    };
     let max_items = ctx.max_items;
     match &cfg.source {
         FeedSource::File(path) => {
             let path = path.clone();
             let max = ctx.fetcher.max_bytes();
-            let fetched = tokio::task::spawn_blocking(move || fetch::read_file(&path, &validators, max))
-                .await
-                .map_err(|e| Failure::from(FetchError::Io(e.to_string())))??;
+            let fetched =
+                tokio::task::spawn_blocking(move || fetch::read_file(&path, &validators, max))
+                    .await
+                    .map_err(|e| Failure::from(FetchError::Io(e.to_string())))??;
             match fetched {
                 Fetched::NotModified { .. } => Ok(not_modified(None)),
                 Fetched::Body(body) => {
                     let validators = body.validators.clone();
                     let parsed = parse_off_thread(body.bytes, None, None, max_items).await?;
-                    Ok(Success { fetched: Some(parsed), http_status: None, validators, feed_url: None, final_url: None, moved_to: None })
+                    Ok(Success {
+                        fetched: Some(parsed),
+                        http_status: None,
+                        validators,
+                        feed_url: None,
+                        final_url: None,
+                        moved_to: None,
+                    })
                 }
             }
         }
@@ -157,7 +214,14 @@ async fn fetch_and_parse(ctx: &Ctx, state: &FeedState, cfg: &FeedConfig) -> Resu
             };
             let base = body.final_url.clone().unwrap_or_else(|| target.clone());
             let (bytes, charset) = (body.bytes, body.charset.clone());
-            match parse_off_thread(bytes.clone(), charset.clone(), Some(base.clone()), max_items).await {
+            match parse_off_thread(
+                bytes.clone(),
+                charset.clone(),
+                Some(base.clone()),
+                max_items,
+            )
+            .await
+            {
                 Ok(parsed) => Ok(Success {
                     fetched: Some(parsed),
                     http_status: body.status,
@@ -176,7 +240,14 @@ async fn fetch_and_parse(ctx: &Ctx, state: &FeedState, cfg: &FeedConfig) -> Resu
 }
 
 fn not_modified(status: Option<u16>) -> Success {
-    Success { fetched: None, http_status: status, validators: Validators::default(), feed_url: None, final_url: None, moved_to: None }
+    Success {
+        fetched: None,
+        http_status: status,
+        validators: Validators::default(),
+        feed_url: None,
+        final_url: None,
+        moved_to: None,
+    }
 }
 
 fn is_html_page(bytes: &[u8]) -> bool {
@@ -185,7 +256,13 @@ fn is_html_page(bytes: &[u8]) -> bool {
 }
 
 /// The configured URL is a web page: try the feeds it advertises, remember the first that works.
-async fn discover(ctx: &Ctx, page: &[u8], charset: Option<&str>, base: &Url, max_items: usize) -> Result<Success, Failure> {
+async fn discover(
+    ctx: &Ctx,
+    page: &[u8],
+    charset: Option<&str>,
+    base: &Url,
+    max_items: usize,
+) -> Result<Success, Failure> {
     let html = feed::decode::decode(page, charset).text;
     let links = feed::discover::feed_links(&html, base);
     if links.is_empty() {
@@ -198,7 +275,8 @@ async fn discover(ctx: &Ctx, page: &[u8], charset: Option<&str>, base: &Url, max
         match ctx.fetcher.fetch(&link, &Validators::default()).await {
             Ok(Fetched::Body(b)) => {
                 let final_url = b.final_url.clone().unwrap_or_else(|| link.clone());
-                match parse_off_thread(b.bytes, b.charset, Some(final_url.clone()), max_items).await {
+                match parse_off_thread(b.bytes, b.charset, Some(final_url.clone()), max_items).await
+                {
                     Ok(parsed) => {
                         tracing::info!(feed = %link, "discovered feed");
                         return Ok(Success {
@@ -218,15 +296,29 @@ async fn discover(ctx: &Ctx, page: &[u8], charset: Option<&str>, base: &Url, max
         }
     }
     Err(last.map_or_else(
-        || Failure::from(FeedError::NotAFeed("no advertised feed could be read".into())),
-        |f| Failure { message: format!("discovered feed: {}", f.message), ..f },
+        || {
+            Failure::from(FeedError::NotAFeed(
+                "no advertised feed could be read".into(),
+            ))
+        },
+        |f| Failure {
+            message: format!("discovered feed: {}", f.message),
+            ..f
+        },
     ))
 }
 
-async fn parse_off_thread(bytes: Vec<u8>, charset: Option<String>, base: Option<Url>, max_items: usize) -> Result<(Parsed, u64), Failure> {
+async fn parse_off_thread(
+    bytes: Vec<u8>,
+    charset: Option<String>,
+    base: Option<Url>,
+    max_items: usize,
+) -> Result<(Parsed, u64), Failure> {
     let n = bytes.len() as u64;
-    let parsed = tokio::task::spawn_blocking(move || feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items))
-        .await
-        .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))??;
+    let parsed = tokio::task::spawn_blocking(move || {
+        feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)
+    })
+    .await
+    .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))??;
     Ok((parsed, n))
 }

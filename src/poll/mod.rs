@@ -69,10 +69,16 @@ struct Ctx {
 
 impl Ctx {
     fn host_slot(&self, source: &FeedSource) -> Option<Arc<Semaphore>> {
-        let FeedSource::Http(u) = source else { return None };
+        let FeedSource::Http(u) = source else {
+            return None;
+        };
         let host = u.host_str()?.to_string();
         let mut map = self.per_host.lock().ok()?;
-        Some(map.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.per_host_limit))).clone())
+        Some(
+            map.entry(host)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_host_limit)))
+                .clone(),
+        )
     }
 }
 
@@ -88,7 +94,11 @@ impl Poller {
     pub fn new(db: &Path, config: Config) -> Result<Poller, PollError> {
         let mut store = Store::open(db)?;
         store.sync_feeds(&config.feeds)?;
-        Ok(Poller { db: db.to_path_buf(), config, stop: Arc::new(AtomicBool::new(false)) })
+        Ok(Poller {
+            db: db.to_path_buf(),
+            config,
+            stop: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     /// A flag that, once set, stops the poll from starting more work.
@@ -97,19 +107,32 @@ impl Poller {
     }
 
     /// Polls the feeds that are due (or all of them when `all`), once.
-    pub async fn poll_once(&self, all: bool, events: Option<mpsc::UnboundedSender<PollEvent>>) -> Result<Summary, PollError> {
+    pub async fn poll_once(
+        &self,
+        all: bool,
+        events: Option<mpsc::UnboundedSender<PollEvent>>,
+    ) -> Result<Summary, PollError> {
         let store = Store::open(&self.db)?;
         let states = store.feed_states()?;
         let now = Utc::now();
         let due: Vec<FeedState> = states
             .into_iter()
-            .filter(|s| all || s.next_poll_at.as_deref().and_then(parse_iso).is_none_or(|t| t <= now))
+            .filter(|s| {
+                all || s
+                    .next_poll_at
+                    .as_deref()
+                    .and_then(parse_iso)
+                    .is_none_or(|t| t <= now)
+            })
             .collect();
         self.run(store, due, events).await
     }
 
     /// Polls each feed on its own schedule until the stop flag is set.
-    pub async fn daemon(&self, events: Option<mpsc::UnboundedSender<PollEvent>>) -> Result<(), PollError> {
+    pub async fn daemon(
+        &self,
+        events: Option<mpsc::UnboundedSender<PollEvent>>,
+    ) -> Result<(), PollError> {
         while !self.stop.load(Ordering::SeqCst) {
             self.poll_once(false, events.clone()).await?;
             let store = Store::open(&self.db)?;
@@ -160,10 +183,17 @@ impl Poller {
             writer: wtx,
             stop: self.stop.clone(),
         });
-        let by_key: HashMap<&str, &FeedConfig> = self.config.feeds.iter().map(|f| (f.key.as_str(), f)).collect();
+        let by_key: HashMap<&str, &FeedConfig> = self
+            .config
+            .feeds
+            .iter()
+            .map(|f| (f.key.as_str(), f))
+            .collect();
         let mut tasks = tokio::task::JoinSet::new();
         for state in due {
-            let Some(cfg) = by_key.get(state.key.as_str()).map(|c| (*c).clone()) else { continue };
+            let Some(cfg) = by_key.get(state.key.as_str()).map(|c| (*c).clone()) else {
+                continue;
+            };
             let ctx = ctx.clone();
             tasks.spawn(async move {
                 let key = state.key.clone();

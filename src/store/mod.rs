@@ -4,9 +4,9 @@
 //! SQLITE_BUSY_SNAPSHOT whatever the busy timeout), and one poll of one feed is one
 //! transaction, so a crash leaves each feed either before or after that poll.
 
+pub mod read;
 mod schema;
 mod write;
-pub mod read;
 
 pub use write::{FeedUpdate, Outcome, UpdateStats};
 
@@ -18,11 +18,23 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
-    #[error("database {path} has schema version {found}, newer than this rasd understands ({known}); upgrade rasd")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "database {path} has schema version {found}, newer than this rasd understands ({known}); upgrade rasd"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot create {path}: {source}")]
-    Dir { path: PathBuf, source: std::io::Error },
+    Dir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Sql(#[from] rusqlite::Error),
 }
@@ -53,20 +65,39 @@ impl Store {
     /// Opens (creating when missing) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir { path: dir.into(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+                path: dir.into(),
+                source,
+            })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.into(), source })?;
-        let store = Store { conn, path: path.to_path_buf() };
-        store.configure().map_err(|source| StoreError::Open { path: path.into(), source })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.into(),
+            source,
+        })?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|source| StoreError::Open {
+            path: path.into(),
+            source,
+        })?;
         store.migrate()?;
         Ok(store)
     }
 
     /// Opens an existing database for reading only (query, export, TUI readers).
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|source| StoreError::Open { path: path.into(), source })?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
+            |source| StoreError::Open {
+                path: path.into(),
+                source,
+            },
+        )?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.conn.busy_timeout(Duration::from_secs(10))?;
         register_functions(&store.conn)?;
         Ok(store)
@@ -82,13 +113,22 @@ impl Store {
     }
 
     fn migrate(&self) -> Result<()> {
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = schema::MIGRATIONS.len() as i64;
         if version > known {
-            return Err(StoreError::TooNew { path: self.path.clone(), found: version, known });
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                known,
+            });
         }
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+            let tx = rusqlite::Transaction::new_unchecked(
+                &self.conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
@@ -100,7 +140,9 @@ impl Store {
     /// updated (a changed URL forgets the discovered feed URL and validators), and feeds no
     /// longer configured are disabled but keep their articles.
     pub fn sync_feeds(&mut self, feeds: &[FeedConfig]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO feeds (key, name, url, country, lang, tags, enabled)
@@ -164,7 +206,9 @@ impl Store {
     /// `PRAGMA data_version` changes when another connection commits: readers poll it to notice
     /// a poller in another process.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 }
 
@@ -191,7 +235,11 @@ impl DaemonLock {
     pub fn acquire(db: &Path) -> std::io::Result<Option<DaemonLock>> {
         let mut p = db.as_os_str().to_owned();
         p.push(".lock");
-        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(PathBuf::from(p))?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(PathBuf::from(p))?;
         match file.try_lock() {
             Ok(()) => Ok(Some(DaemonLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),

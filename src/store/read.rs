@@ -47,6 +47,8 @@ impl Store {
     }
 
     pub fn article_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?)
     }
 }

@@ -60,7 +60,9 @@ pub fn effective_date(parsed: Option<DateTime<Utc>>, first_seen: DateTime<Utc>) 
 impl Store {
     /// Applies one poll of one feed in one IMMEDIATE transaction.
     pub fn apply(&mut self, u: &FeedUpdate) -> Result<UpdateStats> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut stats = UpdateStats::default();
         let now = iso(u.at);
         let (outcome, error, status) = match &u.outcome {
@@ -150,13 +152,16 @@ fn store_items(
                 published_raw = ?7, published_parsed = ?8, updated_at = ?9, content_hash = ?10
          WHERE id = ?1",
     )?;
-    let mut fts_insert = tx.prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut fts_insert =
+        tx.prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     let mut fts_delete = tx.prepare_cached(
         "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
     )?;
     for it in items {
         let existing: Option<(i64, String, String, String, String)> = find
-            .query_row(params![feed_id, it.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_row(params![feed_id, it.key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .optional()?;
         let parsed = it.published.map(iso);
         match existing {

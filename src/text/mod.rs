@@ -59,7 +59,10 @@ pub fn light_stem(norm: &str) -> String {
 pub fn fts_text(s: &str) -> String {
     let norm = normalize(s);
     let mut out = String::with_capacity(norm.len());
-    for tok in norm.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+    for tok in norm
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
