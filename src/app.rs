@@ -172,14 +172,17 @@ fn print_summary(s: &Summary) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "polled {} feeds in {:.1}s: {} fetched, {} not modified, {} failed; {} new articles, {} updated",
+        "polled {} feeds in {:.1}s: {} fetched, {} not modified, {} failed; {} new articles, {} updated{}",
         s.feeds,
         s.elapsed.as_secs_f64(),
         s.fetched,
         s.not_modified,
         s.failed.len(),
         s.new_articles,
-        s.updated_articles
+        s.updated_articles,
+        s.peak_rss_kb
+            .map(|kb| format!("; peak memory {} MB", kb / 1024))
+            .unwrap_or_default()
     )?;
     for (key, err) in &s.failed {
         writeln!(out, "  failed {key}: {err}")?;

@@ -15,6 +15,7 @@ pub mod config;
 pub mod feed;
 pub mod feeds_cmd;
 pub mod fetch;
+pub mod open;
 pub mod poll;
 pub mod store;
 pub mod text;

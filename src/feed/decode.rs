@@ -12,7 +12,36 @@ pub struct Decoded {
     pub encoding: &'static str,
 }
 
+/// Labels of code pages no maintained decoder covers. Guessing would store silent mojibake, so
+/// such a feed fails with a clear message instead.
+const UNSUPPORTED: &[&str] = &["cp864", "ibm864", "864", "csibm864", "asmo-708", "asmo708"];
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "unsupported character encoding '{0}' (declared by the feed); rasd reads UTF-8, UTF-16, windows-1256, ISO-8859-6 and the other WHATWG encodings"
+)]
+pub struct UnsupportedEncoding(pub String);
+
 /// Decodes feed bytes. `http_charset` is the `charset=` of the Content-Type header, if any.
+pub fn decode_checked(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+) -> Result<Decoded, UnsupportedEncoding> {
+    if Encoding::for_bom(bytes).is_none() && std::str::from_utf8(bytes).is_err() {
+        for label in [prolog_label(bytes), http_charset.map(str::to_string)]
+            .into_iter()
+            .flatten()
+        {
+            let l = label.trim().to_ascii_lowercase();
+            if UNSUPPORTED.contains(&l.as_str()) {
+                return Err(UnsupportedEncoding(label));
+            }
+        }
+    }
+    Ok(decode(bytes, http_charset))
+}
+
+/// Decodes feed bytes, never failing: unknown labels fall back to windows-1256.
 pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -30,12 +59,11 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
     finish(text, enc)
 }
 
-/// WHATWG labels, plus legacy Arabic code pages encoding_rs does not know. cp864 (DOS Arabic)
-/// has no WHATWG decoder; windows-1256 is the closest we can do and the feed records it.
+/// WHATWG labels, plus spellings of windows-1256 that feeds use and WHATWG does not list.
 fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
     let l = label.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
     Encoding::for_label(l.as_bytes()).or(match l.as_str() {
-        "cp1256" | "windows1256" | "cp864" | "ibm864" | "arabic" => Some(WINDOWS_1256),
+        "cp1256" | "windows1256" | "arabic" => Some(WINDOWS_1256),
         _ => None,
     })
 }
@@ -136,6 +164,15 @@ mod tests {
                 d.text
             );
         }
+    }
+
+    #[test]
+    fn cp864_is_an_explicit_error() {
+        let bytes = b"<?xml version=\"1.0\" encoding=\"cp864\"?><rss><channel><title>\x80</title></channel></rss>";
+        assert_eq!(
+            decode_checked(bytes, None).err(),
+            Some(UnsupportedEncoding("cp864".into()))
+        );
     }
 
     #[test]

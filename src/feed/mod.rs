@@ -43,6 +43,8 @@ pub enum FeedError {
     NotAFeed(String),
     #[error("parse error: {0}")]
     Parse(String),
+    #[error("{0}")]
+    Encoding(String),
     #[error("the document has items but none could be read ({0} found in the bytes)")]
     Empty(usize),
 }
@@ -62,7 +64,8 @@ pub fn parse(
     base: Option<&Url>,
     max_items: usize,
 ) -> Result<Parsed, FeedError> {
-    let decoded = decode::decode(bytes, http_charset);
+    let decoded = decode::decode_checked(bytes, http_charset)
+        .map_err(|e| FeedError::Encoding(e.to_string()))?;
     let text = decoded.text;
     let markers = count_item_markers(&text);
     let (feed, repaired, doc) = match parse_text(&text, base) {

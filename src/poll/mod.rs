@@ -53,6 +53,15 @@ pub struct Summary {
     pub new_articles: usize,
     pub updated_articles: usize,
     pub elapsed: Duration,
+    /// The process's peak resident memory so far, where the OS reports it (Linux).
+    pub peak_rss_kb: Option<u64>,
+}
+
+/// VmHWM from /proc: what an operator sizing a machine wants to know.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Shared by every feed task of a poll.
@@ -224,6 +233,7 @@ impl Poller {
         let _ = writer.join();
         summary.failed.sort();
         summary.elapsed = started.elapsed();
+        summary.peak_rss_kb = peak_rss_kb();
         send(PollEvent::Finished(summary.clone()));
         Ok(summary)
     }
