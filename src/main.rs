@@ -3,6 +3,7 @@
 
 use clap::Parser;
 use rasd::cli::Cli;
+use rasd::config::ConfigError;
 use std::process::ExitCode;
 
 mod app;
@@ -12,18 +13,22 @@ fn main() -> ExitCode {
     match app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if e.chain().any(|c| {
+            let broken_pipe = e.chain().any(|c| {
                 c.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            });
+            if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            let usage = e.chain().any(|c| {
-                c.downcast_ref::<rasd::config::ConfigError>()
-                    .is_some_and(|c| matches!(c, rasd::config::ConfigError::Invalid(_)))
-            });
+            // Configuration diagnostics already read `file:line:col: message`, one per line.
+            if let Some(ConfigError::Invalid(diags)) = e.downcast_ref::<ConfigError>() {
+                for d in diags {
+                    eprintln!("{d}");
+                }
+                return ExitCode::from(2);
+            }
             eprintln!("rasd: {e:#}");
-            ExitCode::from(if usage { 2 } else { 1 })
+            ExitCode::from(1)
         }
     }
 }
