@@ -81,21 +81,10 @@ pub(super) async fn poll_feed(
     if ctx.stop.load(Ordering::SeqCst) {
         return Err(PollError::WriterGone);
     }
-    let _global = ctx
-        .global
-        .acquire()
-        .await
-        .map_err(|_| PollError::WriterGone)?;
-    let host = ctx.host_slot(&cfg.source);
-    let _host = match &host {
-        Some(h) => Some(h.acquire().await.map_err(|_| PollError::WriterGone)?),
-        None => None,
-    };
+    let _slot = ctx.global.acquire().await.map_err(|_| PollError::WriterGone)?;
     let started = Instant::now();
     let at = Utc::now();
     let result = fetch_and_parse(&ctx, &state, &cfg).await;
-    drop(_host);
-    drop(_global);
     let interval = cfg.interval.unwrap_or(ctx.default_interval);
     let duration_ms = started.elapsed().as_millis() as u64;
     let (update, report) = match result {
@@ -193,7 +182,7 @@ async fn fetch_and_parse(
                 Fetched::NotModified { .. } => Ok(not_modified(None)),
                 Fetched::Body(body) => {
                     let validators = body.validators.clone();
-                    let parsed = parse_off_thread(body.bytes, None, None, max_items).await?;
+                    let parsed = parse_off_thread(ctx, body.bytes, None, None, max_items).await?;
                     Ok(Success {
                         fetched: Some(parsed),
                         http_status: None,
@@ -208,14 +197,13 @@ async fn fetch_and_parse(
         FeedSource::Http(configured) => {
             let discovered = state.feed_url.as_deref().and_then(|u| Url::parse(u).ok());
             let target = discovered.clone().unwrap_or_else(|| configured.clone());
-            let body = match ctx.fetcher.fetch(&target, &validators).await? {
+            let body = match ctx.fetch(&target, &validators).await? {
                 Fetched::NotModified { status } => return Ok(not_modified(status)),
                 Fetched::Body(b) => b,
             };
             let base = body.final_url.clone().unwrap_or_else(|| target.clone());
             let (bytes, charset) = (body.bytes, body.charset.clone());
-            match parse_off_thread(
-                bytes.clone(),
+            match parse_off_thread(ctx, bytes.clone(),
                 charset.clone(),
                 Some(base.clone()),
                 max_items,
@@ -272,10 +260,10 @@ async fn discover(
     }
     let mut last = None;
     for link in links.into_iter().take(3) {
-        match ctx.fetcher.fetch(&link, &Validators::default()).await {
+        match ctx.fetch(&link, &Validators::default()).await {
             Ok(Fetched::Body(b)) => {
                 let final_url = b.final_url.clone().unwrap_or_else(|| link.clone());
-                match parse_off_thread(b.bytes, b.charset, Some(final_url.clone()), max_items).await
+                match parse_off_thread(ctx, b.bytes, b.charset, Some(final_url.clone()), max_items).await
                 {
                     Ok(parsed) => {
                         tracing::info!(feed = %link, "discovered feed");
@@ -309,12 +297,16 @@ async fn discover(
 }
 
 async fn parse_off_thread(
+    ctx: &Ctx,
     bytes: Vec<u8>,
     charset: Option<String>,
     base: Option<Url>,
     max_items: usize,
 ) -> Result<(Parsed, u64), Failure> {
     let n = bytes.len() as u64;
+    // Parsing is CPU work: as many at once as there are cores, so memory stays flat however
+    // many bodies have arrived.
+    let _slot = ctx.parse_slots.acquire().await.map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
     let parsed = tokio::task::spawn_blocking(move || {
         feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)
     })

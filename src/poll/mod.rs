@@ -67,7 +67,10 @@ fn peak_rss_kb() -> Option<u64> {
 /// Shared by every feed task of a poll.
 struct Ctx {
     fetcher: Fetcher,
+    /// Feeds between their first request and their stored result: bounds both requests in
+    /// flight and the bodies and items held in memory.
     global: Semaphore,
+    parse_slots: Semaphore,
     per_host: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     per_host_limit: usize,
     max_items: usize,
@@ -77,6 +80,18 @@ struct Ctx {
 }
 
 impl Ctx {
+    /// A network fetch under the per-host limit, which covers only the exchange itself: the
+    /// next request to that host need not wait for this body to be parsed and stored.
+    async fn fetch(&self, url: &url::Url, v: &crate::fetch::Validators) -> Result<crate::fetch::Fetched, FetchError> {
+        let closed = || FetchError::Http("poll stopped".into());
+        let host = self.host_slot(&FeedSource::Http(url.clone()));
+        let _host = match &host {
+            Some(h) => Some(h.acquire().await.map_err(|_| closed())?),
+            None => None,
+        };
+        self.fetcher.fetch(url, v).await
+    }
+
     fn host_slot(&self, source: &FeedSource) -> Option<Arc<Semaphore>> {
         let FeedSource::Http(u) = source else {
             return None;
@@ -185,6 +200,7 @@ impl Poller {
         let ctx = Arc::new(Ctx {
             fetcher: Fetcher::new(s)?,
             global: Semaphore::new(s.concurrency),
+            parse_slots: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
             per_host: std::sync::Mutex::new(HashMap::new()),
             per_host_limit: s.per_host,
             max_items: s.max_items,
