@@ -81,7 +81,11 @@ pub(super) async fn poll_feed(
     if ctx.stop.load(Ordering::SeqCst) {
         return Err(PollError::WriterGone);
     }
-    let _slot = ctx.global.acquire().await.map_err(|_| PollError::WriterGone)?;
+    let _slot = ctx
+        .global
+        .acquire()
+        .await
+        .map_err(|_| PollError::WriterGone)?;
     let started = Instant::now();
     let at = Utc::now();
     let result = fetch_and_parse(&ctx, &state, &cfg).await;
@@ -203,7 +207,9 @@ async fn fetch_and_parse(
             };
             let base = body.final_url.clone().unwrap_or_else(|| target.clone());
             let (bytes, charset) = (body.bytes, body.charset.clone());
-            match parse_off_thread(ctx, bytes.clone(),
+            match parse_off_thread(
+                ctx,
+                bytes.clone(),
                 charset.clone(),
                 Some(base.clone()),
                 max_items,
@@ -263,7 +269,8 @@ async fn discover(
         match ctx.fetch(&link, &Validators::default()).await {
             Ok(Fetched::Body(b)) => {
                 let final_url = b.final_url.clone().unwrap_or_else(|| link.clone());
-                match parse_off_thread(ctx, b.bytes, b.charset, Some(final_url.clone()), max_items).await
+                match parse_off_thread(ctx, b.bytes, b.charset, Some(final_url.clone()), max_items)
+                    .await
                 {
                     Ok(parsed) => {
                         tracing::info!(feed = %link, "discovered feed");
@@ -306,7 +313,11 @@ async fn parse_off_thread(
     let n = bytes.len() as u64;
     // Parsing is CPU work: as many at once as there are cores, so memory stays flat however
     // many bodies have arrived.
-    let _slot = ctx.parse_slots.acquire().await.map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
+    let _slot = ctx
+        .parse_slots
+        .acquire()
+        .await
+        .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
     let parsed = tokio::task::spawn_blocking(move || {
         feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)
     })

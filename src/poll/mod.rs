@@ -82,7 +82,11 @@ struct Ctx {
 impl Ctx {
     /// A network fetch under the per-host limit, which covers only the exchange itself: the
     /// next request to that host need not wait for this body to be parsed and stored.
-    async fn fetch(&self, url: &url::Url, v: &crate::fetch::Validators) -> Result<crate::fetch::Fetched, FetchError> {
+    async fn fetch(
+        &self,
+        url: &url::Url,
+        v: &crate::fetch::Validators,
+    ) -> Result<crate::fetch::Fetched, FetchError> {
         let closed = || FetchError::Http("poll stopped".into());
         let host = self.host_slot(&FeedSource::Http(url.clone()));
         let _host = match &host {
@@ -200,7 +204,9 @@ impl Poller {
         let ctx = Arc::new(Ctx {
             fetcher: Fetcher::new(s)?,
             global: Semaphore::new(s.concurrency),
-            parse_slots: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+            parse_slots: Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             per_host: std::sync::Mutex::new(HashMap::new()),
             per_host_limit: s.per_host,
             max_items: s.max_items,
