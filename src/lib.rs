@@ -17,6 +17,7 @@ pub mod feeds_cmd;
 pub mod fetch;
 pub mod open;
 pub mod poll;
+pub mod query;
 pub mod store;
 pub mod text;
 pub mod util;
