@@ -39,6 +39,45 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<FeedsCommand>,
     },
+    /// Articles matching a filter (the language of docs/query.md)
+    Query(QueryArgs),
+    /// Tag the text on stdin (first line = title): actors, topics, candidates
+    Tag {
+        #[arg(long, value_enum, default_value = "text")]
+        format: TagFormat,
+    },
+    /// Re-tag stored articles after the gazetteer or topics change
+    Retag {
+        /// Only articles matching this filter
+        filter: Option<String>,
+    },
+    /// Run SQL on the database with rasd's functions (ar_norm, ar_stem) registered
+    Sql {
+        /// The SQL statement
+        sql: String,
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The filter, e.g. 'actor:nato actor:iraq since:30d' (empty: everything)
+    #[arg(num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub expr: Vec<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<crate::output::Format>,
+    /// At most this many articles [default: 50 for a table, all otherwise]
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[arg(long, value_enum, default_value = "newest")]
+    pub sort: crate::store::articles::Sort,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TagFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

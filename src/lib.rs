@@ -10,14 +10,17 @@
 //!
 //! `main.rs` only parses the command line (`cli`) and maps results to exit codes.
 
+pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod feeds_cmd;
 pub mod fetch;
 pub mod open;
+pub mod output;
 pub mod poll;
 pub mod query;
 pub mod store;
+pub mod tag;
 pub mod text;
 pub mod util;

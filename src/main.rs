@@ -27,6 +27,10 @@ fn main() -> ExitCode {
                 }
                 return ExitCode::from(2);
             }
+            if let Some(app::Usage(msg)) = e.downcast_ref::<app::Usage>() {
+                eprintln!("{msg}");
+                return ExitCode::from(2);
+            }
             eprintln!("rasd: {e:#}");
             ExitCode::from(1)
         }

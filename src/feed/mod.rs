@@ -35,6 +35,8 @@ pub struct Item {
     /// Normalized, stemmed shadows for the full-text index.
     pub fts_title: String,
     pub fts_body: String,
+    /// Actors, candidates and topics, filled in by the tagging stage after parsing.
+    pub analysis: crate::analyze::Analysis,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -370,6 +372,7 @@ fn clean_entry(
         published_raw,
         published,
         hash,
+        analysis: Default::default(),
     }
 }
 

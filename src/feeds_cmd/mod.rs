@@ -6,7 +6,6 @@ pub mod opml;
 use crate::config::key_from_url;
 use crate::store::read::FeedHealth;
 use std::path::Path;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -87,10 +86,10 @@ pub fn health_table(rows: &[FeedHealth]) -> String {
         "LAST POLL",
         "LAST ERROR",
     ];
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            [
+            vec![
                 r.key.clone(),
                 r.status.clone(),
                 r.articles.to_string(),
@@ -105,29 +104,11 @@ pub fn health_table(rows: &[FeedHealth]) -> String {
             ]
         })
         .collect();
-    let mut widths = headers.map(UnicodeWidthStr::width);
-    for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.width());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cols: &[String]| {
-        let mut l = String::new();
-        for (i, c) in cols.iter().enumerate() {
-            l.push_str(c);
-            if i + 1 < cols.len() {
-                l.push_str(&" ".repeat(widths[i] - c.width() + 2));
-            }
-        }
-        out.push_str(l.trim_end());
-        out.push('\n');
-    };
-    line(&headers.map(str::to_string));
-    for row in &cells {
-        line(row);
-    }
     let failing = rows.iter().filter(|r| r.consecutive_failures > 0).count();
-    out.push_str(&format!("{} feeds, {} failing\n", rows.len(), failing));
-    out
+    format!(
+        "{}{} feeds, {} failing\n",
+        crate::output::text_table(&headers, &cells),
+        rows.len(),
+        failing
+    )
 }

@@ -186,7 +186,8 @@ async fn fetch_and_parse(
                 Fetched::NotModified { .. } => Ok(not_modified(None)),
                 Fetched::Body(body) => {
                     let validators = body.validators.clone();
-                    let parsed = parse_off_thread(ctx, body.bytes, None, None, max_items).await?;
+                    let parsed =
+                        parse_off_thread(ctx, cfg, body.bytes, None, None, max_items).await?;
                     Ok(Success {
                         fetched: Some(parsed),
                         http_status: None,
@@ -209,6 +210,7 @@ async fn fetch_and_parse(
             let (bytes, charset) = (body.bytes, body.charset.clone());
             match parse_off_thread(
                 ctx,
+                cfg,
                 bytes.clone(),
                 charset.clone(),
                 Some(base.clone()),
@@ -225,7 +227,7 @@ async fn fetch_and_parse(
                     moved_to: body.moved_to.map(|u| u.to_string()),
                 }),
                 Err(Failure { .. }) if discovered.is_none() && is_html_page(&bytes) => {
-                    discover(ctx, &bytes, charset.as_deref(), &base, max_items).await
+                    discover(ctx, cfg, &bytes, charset.as_deref(), &base, max_items).await
                 }
                 Err(f) => Err(f),
             }
@@ -252,6 +254,7 @@ fn is_html_page(bytes: &[u8]) -> bool {
 /// The configured URL is a web page: try the feeds it advertises, remember the first that works.
 async fn discover(
     ctx: &Ctx,
+    cfg: &FeedConfig,
     page: &[u8],
     charset: Option<&str>,
     base: &Url,
@@ -269,8 +272,15 @@ async fn discover(
         match ctx.fetch(&link, &Validators::default()).await {
             Ok(Fetched::Body(b)) => {
                 let final_url = b.final_url.clone().unwrap_or_else(|| link.clone());
-                match parse_off_thread(ctx, b.bytes, b.charset, Some(final_url.clone()), max_items)
-                    .await
+                match parse_off_thread(
+                    ctx,
+                    cfg,
+                    b.bytes,
+                    b.charset,
+                    Some(final_url.clone()),
+                    max_items,
+                )
+                .await
                 {
                     Ok(parsed) => {
                         tracing::info!(feed = %link, "discovered feed");
@@ -305,6 +315,7 @@ async fn discover(
 
 async fn parse_off_thread(
     ctx: &Ctx,
+    cfg: &FeedConfig,
     bytes: Vec<u8>,
     charset: Option<String>,
     base: Option<Url>,
@@ -318,8 +329,30 @@ async fn parse_off_thread(
         .acquire()
         .await
         .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
+    let analyzer = ctx.analyzer.clone();
+    let (key, name, country, lang) = (
+        cfg.key.clone(),
+        cfg.name.clone(),
+        cfg.country.clone(),
+        cfg.lang.clone(),
+    );
     let parsed = tokio::task::spawn_blocking(move || {
-        feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)
+        let mut parsed = feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)?;
+        if let Some(a) = analyzer {
+            let now = Utc::now();
+            for it in &mut parsed.items {
+                it.analysis = a.analyze(&crate::analyze::ArticleFacts {
+                    title: &it.title,
+                    text: &it.summary,
+                    source_key: &key,
+                    source_name: &name,
+                    country: country.as_deref(),
+                    lang: it.lang.as_deref().or(lang.as_deref()),
+                    published_at: it.published.unwrap_or(now),
+                });
+            }
+        }
+        Ok::<_, FeedError>(parsed)
     })
     .await
     .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))??;

@@ -71,6 +71,7 @@ struct Ctx {
     /// flight and the bodies and items held in memory.
     global: Semaphore,
     parse_slots: Semaphore,
+    analyzer: Option<Arc<crate::analyze::Analyzer>>,
     per_host: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     per_host_limit: usize,
     max_items: usize,
@@ -115,6 +116,7 @@ pub struct Poller {
     db: PathBuf,
     config: Config,
     stop: Arc<AtomicBool>,
+    analyzer: Option<Arc<crate::analyze::Analyzer>>,
 }
 
 impl Poller {
@@ -126,7 +128,14 @@ impl Poller {
             db: db.to_path_buf(),
             config,
             stop: Arc::new(AtomicBool::new(false)),
+            analyzer: None,
         })
+    }
+
+    /// Tags every new or edited article with this analyzer (actors, candidates, topics).
+    pub fn with_analyzer(mut self, a: Arc<crate::analyze::Analyzer>) -> Poller {
+        self.analyzer = Some(a);
+        self
     }
 
     /// A flag that, once set, stops the poll from starting more work.
@@ -204,6 +213,7 @@ impl Poller {
         let ctx = Arc::new(Ctx {
             fetcher: Fetcher::new(s)?,
             global: Semaphore::new(s.concurrency),
+            analyzer: self.analyzer.clone(),
             parse_slots: Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),

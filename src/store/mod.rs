@@ -4,6 +4,7 @@
 //! SQLITE_BUSY_SNAPSHOT whatever the busy timeout), and one poll of one feed is one
 //! transaction, so a crash leaves each feed either before or after that poll.
 
+pub mod articles;
 pub mod read;
 mod schema;
 mod write;

@@ -184,6 +184,7 @@ fn store_items(
                 ])?;
                 let id = tx.last_insert_rowid();
                 fts_insert.execute(params![id, it.fts_title, it.fts_body])?;
+                write_analysis(tx, id, &it.analysis, false)?;
                 stats.new += 1;
             }
             Some((id, hash, old_title, old_summary, old_body)) if hash != it.hash => {
@@ -203,12 +204,55 @@ fn store_items(
                 let old_text = fts_body_text(&old_summary, &old_body);
                 fts_delete.execute(params![id, crate::text::fts_text(&old_title), old_text])?;
                 fts_insert.execute(params![id, it.fts_title, it.fts_body])?;
+                write_analysis(tx, id, &it.analysis, true)?;
                 stats.updated += 1;
             }
             Some(_) => {}
         }
     }
     Ok(stats)
+}
+
+/// Stores what tagging found in an article, replacing earlier results when `replace`.
+pub fn write_analysis(
+    tx: &rusqlite::Connection,
+    id: i64,
+    a: &crate::analyze::Analysis,
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        for sql in [
+            "DELETE FROM article_actors WHERE article_id = ?1",
+            "DELETE FROM article_topics WHERE article_id = ?1",
+            "DELETE FROM candidates WHERE article_id = ?1",
+        ] {
+            tx.prepare_cached(sql)?.execute([id])?;
+        }
+    }
+    let mut actor = tx.prepare_cached(
+        "INSERT OR REPLACE INTO article_actors (article_id, actor_key, mentions, in_title) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for h in &a.actors {
+        actor.execute(params![id, h.key, h.mentions, h.in_title])?;
+    }
+    let mut topic = tx.prepare_cached(
+        "INSERT OR IGNORE INTO article_topics (article_id, topic_key) VALUES (?1, ?2)",
+    )?;
+    for t in &a.topics {
+        topic.execute(params![id, t])?;
+    }
+    let mut cand = tx.prepare_cached(
+        "INSERT INTO candidates (article_id, name, name_norm, role, mentions) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (name_norm, article_id) DO UPDATE SET mentions = mentions + excluded.mentions",
+    )?;
+    for c in &a.candidates {
+        let norm = crate::text::normalize(&c.name)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        cand.execute(params![id, c.name, norm, c.role, c.mentions])?;
+    }
+    Ok(())
 }
 
 /// The index's body column: summary and full text, normalized together.

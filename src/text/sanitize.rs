@@ -1,26 +1,36 @@
-//! Removes from untrusted feed text what must never reach a terminal, a log or an export:
-//! C0 controls (except newline and tab), DEL, C1 controls and bidi embeddings/overrides/isolates.
-//! LRM/RLM/ALM stay: real Arabic text uses them, and they cannot reorder a line on their own.
+//! Sanitizing untrusted text (feed titles, bodies, names) before it is stored or drawn: removes
+//! what could drive a terminal or reorder text behind the reader's back.
+//!
+//! It must not change letters: display keeps the outlet's spelling. LRM, RLM and ALM stay,
+//! because real Arabic copy uses them to place punctuation and numbers correctly.
 
-/// Returns `s` without control characters and bidi overrides.
+/// Strips C0 controls except `\n` and `\t`, DEL, C1 controls, and bidi embeddings, overrides and
+/// isolates (U+202A–E, U+2066–9).
 pub fn sanitize(s: &str) -> String {
-    s.chars().filter(|&c| !is_forbidden(c)).collect()
+    s.chars().filter(|&c| !is_unsafe(c)).collect()
 }
 
-/// True for characters stored text must not contain.
-pub fn is_forbidden(c: char) -> bool {
-    matches!(c,
-        '\u{0000}'..='\u{0008}' | '\u{000B}'..='\u{001F}' | '\u{007F}'..='\u{009F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+fn is_unsafe(c: char) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\u{0000}'..='\u{001F}' | '\u{007F}'..='\u{009F}' => true,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::sanitize;
 
     #[test]
-    fn strips_escapes_and_overrides_keeps_marks() {
-        let s = "a\u{1b}[31mb\u{9b}c\u{7}\u{202e}d\u{200f}e\n\tf";
-        assert_eq!(sanitize(s), "a[31mbcd\u{200f}e\n\tf");
+    fn strips_escapes_and_overrides_but_keeps_marks() {
+        let dirty = "\u{1b}[31mبغداد\u{202E}txt\u{7}\r\n\u{200F}؟\u{061C}\u{9b}2J";
+        assert_eq!(sanitize(dirty), "[31mبغدادtxt\n\u{200F}؟\u{061C}2J");
+    }
+
+    #[test]
+    fn keeps_letters_unnormalized() {
+        assert_eq!(sanitize("قُوَّاتِ النـاتو\tأ"), "قُوَّاتِ النـاتو\tأ");
     }
 }

@@ -9,11 +9,30 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod query;
+
+/// A mistake in what the user asked for (a bad query, bad SQL): printed as is, exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Usage(pub String);
+
+/// The gazetteer and topics, from `--data` when given.
+pub fn load_analyzer(
+    g: &rasd::cli::Global,
+    sources: Vec<(String, String)>,
+) -> Result<rasd::analyze::Analyzer> {
+    rasd::analyze::Analyzer::load(g.data.as_deref(), sources).context("loading actors and topics")
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     init_logging();
     let g = cli.global.clone();
     match cli.command {
         Some(Command::Poll(args)) => poll(&g, args),
+        Some(Command::Query(args)) => query::query(&g, args),
+        Some(Command::Tag { format }) => query::tag(&g, format),
+        Some(Command::Retag { filter }) => query::retag(&g, filter),
+        Some(Command::Sql { sql, format }) => query::sql(&g, &sql, format),
         Some(Command::Feeds { command }) => feeds(
             &g,
             command.unwrap_or(FeedsCommand::List(Default::default())),
@@ -62,7 +81,15 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
     let config = load_config(g)?;
     let db = db_path(g);
-    let poller = Poller::new(&db, config).with_context(|| format!("opening {}", db.display()))?;
+    let sources = config
+        .feeds
+        .iter()
+        .map(|f| (f.key.clone(), f.name.clone()))
+        .collect();
+    let analyzer = std::sync::Arc::new(load_analyzer(g, sources)?);
+    let poller = Poller::new(&db, config)
+        .with_context(|| format!("opening {}", db.display()))?
+        .with_analyzer(analyzer);
     let rt = runtime()?;
     if args.daemon {
         let Some(_lock) =

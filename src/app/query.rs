@@ -1,0 +1,212 @@
+//! `rasd query`, `rasd tag`, `rasd retag`, `rasd sql`: the commands that read and re-tag.
+
+use super::{Usage, db_path, load_analyzer};
+use anyhow::{Context, Result};
+use rasd::analyze::ArticleFacts;
+use rasd::cli::{Global, ListFormat, QueryArgs, TagFormat};
+use rasd::output::{self, Format};
+use rasd::store::Store;
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+/// A query error as the user typed it: the message, the query, and a caret under the spot.
+pub fn query_error(src: &str, e: &rasd::query::QueryError) -> Usage {
+    let line = src.lines().nth(e.line.saturating_sub(1)).unwrap_or(src);
+    let caret = format!("{}^", " ".repeat(e.col.saturating_sub(1)));
+    Usage(format!("{e}\n  {line}\n  {caret}"))
+}
+
+pub fn query(g: &Global, args: QueryArgs) -> Result<ExitCode> {
+    let src = args.expr.join(" ");
+    let db = db_path(g);
+    let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let analyzer = load_analyzer(g, store.sources()?)?;
+    let q = rasd::query::compile(&src, &analyzer, chrono::Utc::now())
+        .map_err(|e| query_error(&src, &e))?;
+    let tty = std::io::stdout().is_terminal();
+    let format = args
+        .format
+        .unwrap_or(if tty { Format::Table } else { Format::Json });
+    let limit = args.limit.or((format == Format::Table).then_some(50));
+    let rows = store.query_articles(&q, args.sort, limit)?;
+    let mut out = std::io::stdout().lock();
+    output::write_articles(&mut out, &rows, format, output::terminal_width())?;
+    if format == Format::Table && tty {
+        writeln!(out, "{} articles", rows.len())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(serde::Serialize)]
+struct TagActor<'a> {
+    key: &'a str,
+    name_en: &'a str,
+    name_ar: &'a str,
+    kind: rasd::tag::Kind,
+    mentions: u32,
+}
+
+#[derive(serde::Serialize)]
+struct TagTopic<'a> {
+    key: &'a str,
+    name_en: &'a str,
+    name_ar: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct TagCandidate<'a> {
+    name: &'a str,
+    title: &'a str,
+    mentions: u32,
+}
+
+pub fn tag(g: &Global, format: TagFormat) -> Result<ExitCode> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading stdin")?;
+    let input = rasd::text::sanitize(&input);
+    let (title, body) = input.split_once('\n').unwrap_or((input.as_str(), ""));
+    let analyzer = load_analyzer(g, vec![])?;
+    let a = analyzer.analyze(&ArticleFacts {
+        title: title.trim(),
+        text: body,
+        source_key: "stdin",
+        source_name: "stdin",
+        country: None,
+        lang: Some("ar"),
+        published_at: chrono::Utc::now(),
+    });
+    let actors: Vec<TagActor<'_>> = a
+        .actors
+        .iter()
+        .filter_map(|h| {
+            let act = analyzer.tagger.actor(&h.key)?;
+            Some(TagActor {
+                key: &act.key,
+                name_en: &act.name_en,
+                name_ar: &act.name_ar,
+                kind: act.kind,
+                mentions: h.mentions,
+            })
+        })
+        .collect();
+    let topics: Vec<TagTopic<'_>> = a
+        .topics
+        .iter()
+        .filter_map(|k| analyzer.topic(k))
+        .map(|t| TagTopic {
+            key: &t.key,
+            name_en: &t.name_en,
+            name_ar: &t.name_ar,
+        })
+        .collect();
+    let candidates: Vec<TagCandidate<'_>> = a
+        .candidates
+        .iter()
+        .map(|c| TagCandidate {
+            name: &c.name,
+            title: &c.role,
+            mentions: c.mentions,
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match format {
+        TagFormat::Json => {
+            let v =
+                serde_json::json!({ "actors": actors, "topics": topics, "candidates": candidates });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+        }
+        TagFormat::Text => {
+            writeln!(out, "actors:")?;
+            for a in &actors {
+                writeln!(
+                    out,
+                    "  {:<28} {} / {} ×{}",
+                    a.key, a.name_en, a.name_ar, a.mentions
+                )?;
+            }
+            writeln!(out, "topics:")?;
+            for t in &topics {
+                writeln!(out, "  {:<28} {} / {}", t.key, t.name_en, t.name_ar)?;
+            }
+            writeln!(out, "candidates:")?;
+            for c in &candidates {
+                writeln!(out, "  {} — {} ×{}", c.name, c.title, c.mentions)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn retag(g: &Global, filter: Option<String>) -> Result<ExitCode> {
+    let db = db_path(g);
+    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let analyzer = load_analyzer(g, store.sources()?)?;
+    let src = filter.unwrap_or_default();
+    let q = rasd::query::compile(&src, &analyzer, chrono::Utc::now())
+        .map_err(|e| query_error(&src, &e))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("retagging {pos}/{len} {wide_bar} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let started = std::time::Instant::now();
+    let n = store.retag(&q, &analyzer, 500, |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    println!(
+        "retagged {n} articles in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn sql(g: &Global, sql: &str, format: Option<ListFormat>) -> Result<ExitCode> {
+    let db = db_path(g);
+    let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let (columns, rows) = store
+        .run_sql(sql)
+        .map_err(|e| Usage(format!("SQL error: {e}")))?;
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Json
+    });
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let objs: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                .into_iter()
+                .map(|r| columns.iter().cloned().zip(r).collect())
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&objs)?)?;
+        }
+        ListFormat::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|v| {
+                            v.as_str().map_or_else(
+                                || v.to_string(),
+                                |s| rasd::text::sanitize(s).replace('\n', " "),
+                            )
+                        })
+                        .collect()
+                })
+                .collect();
+            write!(out, "{}", output::text_table(&columns, &cells))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,213 @@
+//! Reading articles through the filter language: one SELECT whose WHERE clause the query
+//! compiler wrote with bound parameters, sorted by date or by bm25 relevance over the
+//! normalized index.
+
+use super::{Result, Store};
+use crate::query::{Query, fts_match, to_sql};
+use rusqlite::types::Value;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    Relevance,
+}
+
+/// An article in the JSON shape DESIGN.md fixes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub source: String,
+    pub source_name: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub published_at: String,
+    pub fetched_at: String,
+    pub summary: String,
+    pub actors: Vec<String>,
+    pub topics: Vec<String>,
+    pub flags: Vec<String>,
+}
+
+/// The MATCH expression that scores relevance: every text term not under a NOT.
+fn relevance_match(q: &Query) -> Option<String> {
+    fn walk(q: &Query, out: &mut Vec<String>) {
+        match q {
+            Query::And(v) | Query::Or(v) => v.iter().for_each(|c| walk(c, out)),
+            Query::Text(t) => out.push(format!("({})", fts_match(t))),
+            _ => {}
+        }
+    }
+    let mut terms = vec![];
+    walk(q, &mut terms);
+    (!terms.is_empty()).then(|| terms.join(" OR "))
+}
+
+impl Store {
+    /// Articles matching `q`, at most `limit`.
+    pub fn query_articles(
+        &self,
+        q: &Query,
+        sort: Sort,
+        limit: Option<usize>,
+    ) -> Result<Vec<ArticleRow>> {
+        let (clause, mut params) = to_sql(q);
+        let rank = match sort {
+            Sort::Relevance => relevance_match(q),
+            _ => None,
+        };
+        let mut sql = String::from(
+            "SELECT a.id, f.key, f.name, a.title, a.url, a.published_at, a.first_seen_at, a.summary,
+               (SELECT json_group_array(actor_key) FROM
+                  (SELECT actor_key FROM article_actors WHERE article_id = a.id ORDER BY in_title DESC, mentions DESC, actor_key)),
+               (SELECT json_group_array(topic_key) FROM
+                  (SELECT topic_key FROM article_topics WHERE article_id = a.id ORDER BY topic_key)),
+               (SELECT json_group_array(label) FROM
+                  (SELECT label FROM flags WHERE article_id = a.id AND removed_at IS NULL ORDER BY created_at))
+             FROM articles a JOIN feeds f ON f.id = a.feed_id",
+        );
+        if let Some(m) = &rank {
+            sql.push_str(
+                " JOIN (SELECT rowid, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts WHERE articles_fts MATCH ?) r ON r.rowid = a.id",
+            );
+            params.insert(0, Value::Text(m.clone()));
+        }
+        sql.push_str(" WHERE ");
+        sql.push_str(&clause);
+        sql.push_str(match (&rank, sort) {
+            (Some(_), _) => " ORDER BY r.score, a.published_at DESC, a.id DESC",
+            (None, Sort::Oldest) => " ORDER BY a.published_at, a.id",
+            (None, _) => " ORDER BY a.published_at DESC, a.id DESC",
+        });
+        if let Some(n) = limit {
+            sql.push_str(" LIMIT ?");
+            params.push(Value::Integer(n.min(i64::MAX as usize) as i64));
+        }
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(params), |r| {
+            let list = |i: usize| -> rusqlite::Result<Vec<String>> {
+                let s: String = r.get(i)?;
+                Ok(serde_json::from_str(&s).unwrap_or_default())
+            };
+            Ok(ArticleRow {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                source_name: r.get(2)?,
+                title: r.get(3)?,
+                url: r.get(4)?,
+                published_at: r.get(5)?,
+                fetched_at: r.get(6)?,
+                summary: r.get(7)?,
+                actors: list(8)?,
+                topics: list(9)?,
+                flags: list(10)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Feed keys and names, for resolving `source:`.
+    pub fn sources(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT key, name FROM feeds ORDER BY key")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
+    /// Runs one SQL statement and returns its column names and rows as JSON values.
+    pub fn run_sql(&self, sql: &str) -> Result<(Vec<String>, Vec<Vec<serde_json::Value>>)> {
+        let mut st = self.conn.prepare(sql)?;
+        let columns: Vec<String> = st.column_names().map(str::to_string).collect();
+        let n = columns.len();
+        let rows = st.query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => serde_json::Value::Null,
+                        rusqlite::types::ValueRef::Integer(v) => v.into(),
+                        rusqlite::types::ValueRef::Real(v) => v.into(),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            String::from_utf8_lossy(t).into_owned().into()
+                        }
+                        rusqlite::types::ValueRef::Blob(b) => format!("<{} bytes>", b.len()).into(),
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })?;
+        Ok((columns, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// Re-tags the articles matching `q` with `analyzer`, `batch` articles per transaction, so an
+    /// interrupted run loses nothing and running it again finishes the job.
+    pub fn retag(
+        &mut self,
+        q: &Query,
+        analyzer: &crate::analyze::Analyzer,
+        batch: usize,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<usize> {
+        let (clause, params) = to_sql(q);
+        let ids: Vec<i64> = {
+            let mut sql =
+                String::from("SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE ");
+            sql.push_str(&clause);
+            sql.push_str(" ORDER BY a.id");
+            let mut st = self.conn.prepare(&sql)?;
+            st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let total = ids.len();
+        let mut done = 0;
+        for chunk in ids.chunks(batch.max(1)) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut st = tx.prepare_cached(
+                    "SELECT a.title, a.summary, a.body, f.key, f.name, f.country, COALESCE(a.lang, f.lang), a.published_at
+                     FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
+                )?;
+                for &id in chunk {
+                    let row = st.query_row([id], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, Option<String>>(6)?,
+                            r.get::<_, String>(7)?,
+                        ))
+                    })?;
+                    let (title, summary, body, key, name, country, lang, published) = row;
+                    let text = if body.is_empty() {
+                        summary
+                    } else {
+                        format!("{summary}\n{body}")
+                    };
+                    let a = analyzer.analyze(&crate::analyze::ArticleFacts {
+                        title: &title,
+                        text: &text,
+                        source_key: &key,
+                        source_name: &name,
+                        country: country.as_deref(),
+                        lang: lang.as_deref(),
+                        published_at: crate::util::parse_iso(&published)
+                            .unwrap_or_else(chrono::Utc::now),
+                    });
+                    super::write::write_analysis(&tx, id, &a, true)?;
+                }
+            }
+            tx.commit()?;
+            done += chunk.len();
+            progress(done, total);
+        }
+        Ok(total)
+    }
+}

@@ -1,0 +1,260 @@
+//! Word-level shapes the matcher compares: the canonical form of a normalized word (article
+//! removed, regional letters folded), its proclitic peelings, nisba stems and the spelling
+//! variants of transliterated foreign names, plus the small closed word lists the tagger needs.
+//!
+//! Pure string functions over already normalized words. They must not allocate on the hot path
+//! (peelings are suffix slices) and know nothing about particular actors.
+
+use std::borrow::Cow;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiplicative hasher: vocabulary keys are short and trusted (built from the
+/// gazetteer), and SipHash dominated tagging time.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
+/// Folds letters that only regional spellings distinguish (Persian and Maghrebi letters for
+/// foreign sounds) so that names match however they were transliterated.
+pub(crate) fn fold_regional(norm: &str) -> Cow<'_, str> {
+    if !norm
+        .chars()
+        .any(|c| matches!(c, 'ڤ' | 'پ' | 'گ' | 'چ' | 'ژ' | 'ڨ'))
+    {
+        return Cow::Borrowed(norm);
+    }
+    Cow::Owned(
+        norm.chars()
+            .map(|c| match c {
+                'ڤ' => 'ف',
+                'پ' => 'ب',
+                'گ' | 'ڨ' => 'ك',
+                'چ' => 'ج',
+                'ژ' => 'ز',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// Drops the definite article when at least two letters remain, so that العراق and عراق (and
+/// the article inside بالعراق once ب is peeled) compare equal.
+pub(crate) fn core(word: &str) -> &str {
+    match word.strip_prefix("ال") {
+        Some(rest) if rest.chars().nth(1).is_some() => rest,
+        _ => word,
+    }
+}
+
+/// Proclitic prefixes, shortest first so the least-peeled reading is tried first. لل is ل with
+/// the article's alef elided (للعراق).
+const PROCLITICS: [&str; 14] = [
+    "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل", "ولل", "فلل",
+];
+
+/// The readings of a word to look up, best first: the word itself (article dropped), then the
+/// word with each proclitic peeled off (article dropped again). Every reading keeps at least two
+/// letters.
+pub(crate) fn readings(word: &str) -> impl Iterator<Item = &str> {
+    let first = std::iter::once(core(word));
+    let starts_clitic = word.starts_with(['و', 'ف', 'ب', 'ل', 'ك']);
+    let peeled = PROCLITICS.iter().filter_map(move |p| {
+        if !starts_clitic {
+            return None;
+        }
+        let rest = word.strip_prefix(p)?;
+        (rest.chars().nth(1).is_some()).then(|| core(rest))
+    });
+    first.chain(peeled)
+}
+
+/// Nisba (relational adjective) endings, longest first: العراقيين, العراقيون, العراقيات,
+/// العراقية (ة folded to ه), العراقي.
+const NISBA: [&str; 5] = ["يين", "يون", "يات", "يه", "ي"];
+
+/// The stem of a nisba adjective (عراقيين → عراق), when at least three letters remain.
+pub(crate) fn nisba_stem(reading: &str) -> Option<&str> {
+    NISBA.iter().find_map(|suf| {
+        let stem = reading.strip_suffix(suf)?;
+        (stem.chars().nth(2).is_some()).then_some(stem)
+    })
+}
+
+/// The stem a place name takes before a nisba ending: سوريا → سور (سوري), امريكا → امريك,
+/// السعوديه → سعود, العراق → عراق. A final ة alone is kept: its nisba is irregular (حماة →
+/// حموي) and dropping it made حماية ("protection") a nisba of Hama.
+pub(crate) fn nisba_base(core_name: &str) -> &str {
+    for suf in ["يا", "يه", "ا", "ي"] {
+        if let Some(stem) = core_name.strip_suffix(suf) {
+            if stem.chars().nth(2).is_some() {
+                return stem;
+            }
+        }
+    }
+    core_name
+}
+
+const G_LETTERS: [char; 4] = ['غ', 'ج', 'ق', 'ك'];
+
+/// Spellings of one word of a transliterated foreign name: a foreign g written غ, ج, ق or ك
+/// (ستولتنبرغ, ستولتنبرج), a long ي dropped or added (ستولتينبرغ), a final و dropped or added.
+/// Short words get none: the variants of a four-letter word are too likely to be other words.
+pub(crate) fn translit_variants(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 5 || !chars.iter().all(|c| ('\u{0621}'..='\u{064A}').contains(c)) {
+        return Vec::new();
+    }
+    let mut bases = vec![chars.clone()];
+    for from in G_LETTERS {
+        if !chars.contains(&from) {
+            continue;
+        }
+        for to in G_LETTERS.into_iter().filter(|&t| t != from) {
+            bases.push(
+                chars
+                    .iter()
+                    .map(|&c| if c == from { to } else { c })
+                    .collect(),
+            );
+        }
+    }
+    let is_vowel = |c: char| matches!(c, 'ا' | 'و' | 'ي');
+    let mut out: Vec<Vec<char>> = Vec::new();
+    for b in &bases {
+        out.push(b.clone());
+        for i in 1..b.len() - 1 {
+            if b[i] == 'ي' {
+                let mut v = b.clone();
+                v.remove(i);
+                out.push(v);
+            } else if !is_vowel(b[i]) && !is_vowel(b[i - 1]) {
+                let mut v = b.clone();
+                v.insert(i, 'ي');
+                out.push(v);
+            }
+        }
+        match b.last() {
+            Some('و') => out.push(b[..b.len() - 1].to_vec()),
+            Some(_) => {
+                let mut v = b.clone();
+                v.push('و');
+                out.push(v);
+            }
+            None => {}
+        }
+    }
+    let mut words: Vec<String> = out.into_iter().map(|v| v.into_iter().collect()).collect();
+    words.sort();
+    words.dedup();
+    words.retain(|w| w != word);
+    words
+}
+
+/// Countries whose people's names are written natively in Arabic: their spellings are fixed, so
+/// they get no transliteration variants.
+pub(crate) fn is_arab_country(code: &str) -> bool {
+    matches!(
+        code,
+        "iq" | "sy"
+            | "lb"
+            | "jo"
+            | "ps"
+            | "eg"
+            | "sa"
+            | "ae"
+            | "qa"
+            | "kw"
+            | "bh"
+            | "om"
+            | "ye"
+            | "ly"
+            | "tn"
+            | "dz"
+            | "ma"
+            | "sd"
+            | "mr"
+            | "so"
+            | "dj"
+            | "km"
+    )
+}
+
+/// One-word aliases that collide with function words after normalization (على → علي, إلى →
+/// الي): they are never matched alone.
+pub(crate) fn is_function_word(core_word: &str) -> bool {
+    matches!(
+        core_word,
+        "علي"
+            | "الي"
+            | "في"
+            | "من"
+            | "عن"
+            | "ان"
+            | "لا"
+            | "ما"
+            | "مع"
+            | "هو"
+            | "هي"
+            | "له"
+            | "لم"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_peel_clitics_and_article() {
+        let r: Vec<&str> = readings("والناتو").collect();
+        assert_eq!(r[0], "والناتو");
+        assert!(r.contains(&"ناتو"));
+        assert!(readings("للعراق").any(|w| w == "عراق"));
+        assert!(readings("بواشنطن").any(|w| w == "واشنطن"));
+        assert!(readings("فبالعراق").any(|w| w == "عراق"));
+    }
+
+    #[test]
+    fn nisba_stems() {
+        assert_eq!(nisba_stem("عراقيين"), Some("عراق"));
+        assert_eq!(nisba_stem("امريكيين"), Some("امريك"));
+        assert_eq!(nisba_base("امريكا"), "امريك");
+        assert_eq!(nisba_base("سعوديه"), "سعود");
+        assert_eq!(nisba_stem("عراقنا"), None);
+    }
+
+    #[test]
+    fn g_variants() {
+        let v = translit_variants("ستولتنبرغ");
+        assert!(v.iter().any(|w| w == "ستولتنبرج"));
+        assert!(v.iter().any(|w| w == "ستولتينبرغ"));
+        assert!(translit_variants("ترمب").is_empty());
+    }
+}
+#[cfg(test)]
+mod dbg {
+    #[test]
+    fn dbg() {
+        let n = crate::text::normalize("للأمم");
+        println!("{n:?} {:?}", super::readings(&n).collect::<Vec<_>>());
+    }
+}
