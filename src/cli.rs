@@ -62,9 +62,13 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// The filter, e.g. 'actor:nato actor:iraq since:30d' (empty: everything)
-    #[arg(num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
-    pub expr: Vec<String>,
+    /// The filter, e.g. 'actor:nato actor:iraq since:30d' (empty: everything). Quote it;
+    /// a filter may start with '-' ('-source:rt actor:iraq').
+    #[arg(allow_hyphen_values = true)]
+    pub expr: Option<String>,
+    /// Further words of an unquoted filter
+    #[arg(hide = true)]
+    pub more: Vec<String>,
     #[arg(long, value_enum)]
     pub format: Option<crate::output::Format>,
     /// At most this many articles [default: 50 for a table, all otherwise]

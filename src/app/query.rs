@@ -17,7 +17,12 @@ pub fn query_error(src: &str, e: &rasd::query::QueryError) -> Usage {
 }
 
 pub fn query(g: &Global, args: QueryArgs) -> Result<ExitCode> {
-    let src = args.expr.join(" ");
+    let src = args
+        .expr
+        .into_iter()
+        .chain(args.more)
+        .collect::<Vec<_>>()
+        .join(" ");
     let db = db_path(g);
     let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let analyzer = load_analyzer(g, store.sources()?)?;
