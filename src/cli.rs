@@ -51,6 +51,21 @@ pub enum Command {
         /// Only articles matching this filter
         filter: Option<String>,
     },
+    /// Flag an article with a label and an optional note
+    Flag {
+        id: i64,
+        /// The label [default: the first label of feeds.toml, else "flagged"]
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove a label (or every label) from an article; the audit trail keeps it
+    Unflag {
+        id: i64,
+        #[arg(long)]
+        label: Option<String>,
+    },
     /// Run SQL on the database with rasd's functions (ar_norm, ar_stem) registered
     Sql {
         /// The SQL statement

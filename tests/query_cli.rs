@@ -125,13 +125,25 @@ impl Env {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // One flag, set the way a user would until `rasd flag` exists: in SQL.
         let c = db(&env.dir.path().join("rasd.db"));
-        c.execute(
-            "INSERT INTO flags (article_id, label, created_at) SELECT id, 'narrative', '2026-01-01T00:00:00Z' FROM articles WHERE guid = 'a1'",
-            [],
-        )
-        .expect("flag");
+        let id: i64 = c
+            .query_row("SELECT id FROM articles WHERE guid = 'a1'", [], |r| {
+                r.get(0)
+            })
+            .expect("a1");
+        let out = env.rasd(&[
+            "flag",
+            &id.to_string(),
+            "--label",
+            "narrative",
+            "--note",
+            "framing the troop increase",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         env
     }
 

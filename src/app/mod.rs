@@ -33,6 +33,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Tag { format }) => query::tag(&g, format),
         Some(Command::Retag { filter }) => query::retag(&g, filter),
         Some(Command::Sql { sql, format }) => query::sql(&g, &sql, format),
+        Some(Command::Flag { id, label, note }) => flag(&g, id, label, note),
+        Some(Command::Unflag { id, label }) => unflag(&g, id, label),
         Some(Command::Feeds { command }) => feeds(
             &g,
             command.unwrap_or(FeedsCommand::List(Default::default())),
@@ -263,5 +265,44 @@ fn feed_health(g: &rasd::cli::Global, format: Option<ListFormat>) -> Result<Exit
         ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         ListFormat::Table => write!(out, "{}", rasd::feeds_cmd::health_table(&rows))?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn user() -> Option<String> {
+    std::env::var("USER").ok().filter(|u| !u.is_empty())
+}
+
+fn flag(
+    g: &rasd::cli::Global,
+    id: i64,
+    label: Option<String>,
+    note: Option<String>,
+) -> Result<ExitCode> {
+    let label = match label {
+        Some(l) => l,
+        None => load_config(g)
+            .ok()
+            .and_then(|c| c.labels.first().map(|(_, l)| l.clone()))
+            .unwrap_or_else(|| "flagged".into()),
+    };
+    let db = db_path(g);
+    let mut store =
+        rasd::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    if !store.flag(id, &label, note.as_deref(), "user", user().as_deref())? {
+        return Err(Usage(format!("no article with id {id}")).into());
+    }
+    println!("flagged {id} as {label}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unflag(g: &rasd::cli::Global, id: i64, label: Option<String>) -> Result<ExitCode> {
+    let db = db_path(g);
+    let mut store =
+        rasd::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let n = store.unflag(id, label.as_deref(), user().as_deref())?;
+    println!(
+        "removed {n} flag{} from {id}",
+        if n == 1 { "" } else { "s" }
+    );
     Ok(ExitCode::SUCCESS)
 }
