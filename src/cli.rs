@@ -66,6 +66,17 @@ pub enum Command {
         #[arg(long)]
         label: Option<String>,
     },
+    /// A report of the articles matching a filter (default: the flagged ones)
+    Export {
+        /// The filter [default: flagged]
+        #[arg(allow_hyphen_values = true)]
+        expr: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: crate::export::ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Run SQL on the database with rasd's functions (ar_norm, ar_stem) registered
     Sql {
         /// The SQL statement

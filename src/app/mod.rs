@@ -33,6 +33,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Tag { format }) => query::tag(&g, format),
         Some(Command::Retag { filter }) => query::retag(&g, filter),
         Some(Command::Sql { sql, format }) => query::sql(&g, &sql, format),
+        Some(Command::Export {
+            expr,
+            format,
+            output,
+        }) => query::export(&g, expr, format, output),
         Some(Command::Flag { id, label, note }) => flag(&g, id, label, note),
         Some(Command::Unflag { id, label }) => unflag(&g, id, label),
         Some(Command::Feeds { command }) => feeds(

@@ -215,3 +215,44 @@ pub fn sql(g: &Global, sql: &str, format: Option<ListFormat>) -> Result<ExitCode
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn export(
+    g: &Global,
+    expr: Option<String>,
+    format: rasd::export::ExportFormat,
+    output: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let src = expr.unwrap_or_else(|| "flagged".into());
+    let db = db_path(g);
+    let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let analyzer = load_analyzer(g, store.sources()?)?;
+    let now = chrono::Utc::now();
+    let q = rasd::query::compile(&src, &analyzer, now).map_err(|e| query_error(&src, &e))?;
+    let rows = store.query_articles(&q, rasd::store::articles::Sort::Newest, None)?;
+    let mut details = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(d) = store.article(r.id)? {
+            details.push(d);
+        }
+    }
+    match output {
+        Some(path) => {
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&path)
+                    .with_context(|| format!("creating {}", path.display()))?,
+            );
+            rasd::export::write(&mut f, &details, format, &analyzer, &src, now)?;
+            f.flush()?;
+            eprintln!("wrote {} articles to {}", details.len(), path.display());
+        }
+        None => rasd::export::write(
+            &mut std::io::stdout().lock(),
+            &details,
+            format,
+            &analyzer,
+            &src,
+            now,
+        )?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
