@@ -69,6 +69,13 @@ fn articles() -> Vec<(
             "استقبل رئيس مجلس الوزراء مصطفى الكاظمي وفداً رفيعاً من حلف شمال الأطلسي.",
         ),
         (
+            "misc",
+            "m1",
+            ago(24 * 400),
+            "=HYPERLINK(\"http://127.0.0.1/x\") [click](http://127.0.0.1/y)",
+            "نص عادي",
+        ),
+        (
             "shafaq",
             "s2",
             "Fri, 05 Mar 2021 09:00:00 +0300".into(),
@@ -108,11 +115,13 @@ impl Env {
             "[[feed]]\nkey = \"alwaght\"\nname = \"الوقت\"\nurl = \"{}\"\ncountry = \"IR\"\n\n\
              [[feed]]\nkey = \"rt\"\nname = \"روسيا اليوم\"\nurl = \"{}\"\ncountry = \"RU\"\n\n\
              [[feed]]\nkey = \"bbc-arabic\"\nname = \"بي بي سي عربي\"\nurl = \"{}\"\ncountry = \"GB\"\n\n\
-             [[feed]]\nkey = \"shafaq\"\nname = \"شفق نيوز\"\nurl = \"{}\"\ncountry = \"IQ\"\n",
+             [[feed]]\nkey = \"shafaq\"\nname = \"شفق نيوز\"\nurl = \"{}\"\ncountry = \"IQ\"\n\n\
+             [[feed]]\nkey = \"misc\"\nurl = \"{}\"\n",
             server.url("/alwaght"),
             server.url("/rt"),
             server.url("/bbc-arabic"),
-            server.url("/shafaq")
+            server.url("/shafaq"),
+            server.url("/misc")
         );
         std::fs::write(dir.path().join("feeds.toml"), toml).expect("write");
         let env = Env {
@@ -301,4 +310,50 @@ fn formats_and_sorting() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&rel.stdout).expect("json");
     assert!(v.as_array().is_some_and(|a| a.len() >= 3));
+}
+
+#[test]
+fn export_reports_flagged_articles_safely() {
+    let env = Env::new();
+    let out = env.rasd(&["export", "--format", "md"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("الناتو يرفع عدد قواته في العراق إلى 4000 جندي"),
+        "{md}"
+    );
+    assert!(md.contains("### الوقت (alwaght)"), "{md}");
+    assert!(
+        md.contains("narrative** — framing the troop increase"),
+        "{md}"
+    );
+    assert!(md.contains("NATO"), "{md}");
+    assert!(md.contains("1 articles"), "{md}");
+
+    let dir = tempfile::tempdir().expect("tmp");
+    let csv_path = dir.path().join("report.csv");
+    let out = env.rasd(&[
+        "export",
+        "source:misc",
+        "--format",
+        "csv",
+        "-o",
+        csv_path.to_str().expect("utf8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&csv_path).expect("csv written");
+    assert!(csv.contains("'=HYPERLINK"), "formula defused: {csv}");
+    let md = String::from_utf8_lossy(&env.rasd(&["export", "source:misc"]).stdout).to_string();
+    assert!(
+        md.contains("\\[click\\](http"),
+        "no live link from a title: {md}"
+    );
 }
