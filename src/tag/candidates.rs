@@ -6,448 +6,18 @@
 //! name the tagger already knows.
 
 use super::lexicon::{core, fold_regional, readings};
+use super::roles::{ADJECTIVES, GOVERNED, LINKS, ROLES, STOP, VERB_LIKE_NAMES};
 use super::{Candidate, Kind, Tagger, Text, build_ac, canonical_words, id_char};
 use crate::text::{normalize, sanitize};
 use aho_corasick::AhoCorasick;
 use std::collections::HashSet;
-
-/// Titles and roles that introduce a person. Longest match wins, so "رئيس" only applies when
-/// no longer phrase does.
-const ROLES: &[&str] = &[
-    "الأمين العام",
-    "مساعد الأمين العام",
-    "نائب الأمين العام",
-    "الأمين العام المساعد",
-    "مستشار الأمن القومي",
-    "مستشار الأمن الوطني",
-    "المستشار",
-    "مستشار",
-    "رئيس الوزراء",
-    "رئيسة الوزراء",
-    "رئيس الحكومة",
-    "رئيس الجمهورية",
-    "رئيس مجلس النواب",
-    "رئيس البرلمان",
-    "رئيس اللجنة",
-    "رئيس لجنة",
-    "رئيس",
-    "رئيسة",
-    "الرئيس",
-    "الرئيسة",
-    "نائب رئيس",
-    "نائبة رئيس",
-    "نائب",
-    "النائب",
-    "النائبة",
-    "النائب عن",
-    "النائبة عن",
-    "النائب الأول",
-    "وزير",
-    "وزيرة",
-    "وزير الخارجية",
-    "وزير الدفاع",
-    "وزير الداخلية",
-    "وزير المالية",
-    "وزير النفط",
-    "وزير الدولة",
-    "وكيل وزارة",
-    "وكيل وزارة الخارجية",
-    "عضو",
-    "عضو لجنة",
-    "عضو لجنة الأمن والدفاع النيابية",
-    "عضو لجنة العلاقات الخارجية",
-    "عضو مجلس النواب",
-    "عضو البرلمان",
-    "عضو الكونغرس",
-    "عضو المكتب السياسي",
-    "عضو مجلس الشيوخ",
-    "المتحدث باسم",
-    "المتحدثة باسم",
-    "المتحدث الرسمي باسم",
-    "الناطق باسم",
-    "الناطقة باسم",
-    "الناطق الرسمي باسم",
-    "المتحدث الرسمي",
-    "الناطق الرسمي",
-    "المتحدث",
-    "الناطق",
-    "السفير",
-    "السفيرة",
-    "سفير",
-    "القائم بالأعمال",
-    "القيادي في",
-    "القيادية في",
-    "القيادي",
-    "القيادي البارز في",
-    "قائد",
-    "القائد",
-    "زعيم",
-    "الزعيم",
-    "زعيمة",
-    "المحلل السياسي",
-    "المحللة السياسية",
-    "المحلل العسكري",
-    "المحلل الاستراتيجي",
-    "المحلل الأمني",
-    "الخبير",
-    "الخبيرة",
-    "الخبير الأمني",
-    "الخبير العسكري",
-    "الخبير الاستراتيجي",
-    "الخبير في الشأن",
-    "الخبير القانوني",
-    "الخبير الاقتصادي",
-    "الباحث",
-    "الباحثة",
-    "الباحث في الشأن",
-    "الأكاديمي",
-    "الأستاذ",
-    "الكاتب",
-    "الكاتب الصحفي",
-    "الصحفي",
-    "الإعلامي",
-    "المسؤول في حلف",
-    "المسؤول في",
-    "المسؤول",
-    "مسؤول في",
-    "مسؤول",
-    "المسؤولة",
-    "مدير",
-    "مديرة",
-    "المدير العام",
-    "المدير التنفيذي",
-    "محافظ",
-    "قائممقام",
-    "المندوب الدائم",
-    "مندوب",
-    "المندوب",
-    "المبعوث الخاص",
-    "المبعوث",
-    "المبعوث الأممي",
-    "الممثل الخاص",
-    "ممثل",
-    "الدكتور",
-    "الشيخ",
-    "اللواء",
-    "العميد",
-    "الفريق",
-    "العقيد",
-    "الجنرال",
-    "الأدميرال",
-    "السيناتور",
-    "المرشح",
-    "المرشحة",
-    "ولي العهد",
-    "الأمير",
-    "الملك",
-    "قاضي",
-    "القاضي",
-    "المدعي العام",
-    "السكرتير الصحفي",
-];
-
-/// Nouns that head an organization's name in a role's complement (عضو لجنة …، المتحدث باسم
-/// وزارة …); a name never starts with one.
-const GOVERNED: &[&str] = &[
-    "لجنة",
-    "وزارة",
-    "حلف",
-    "حركة",
-    "حزب",
-    "مجلس",
-    "هيئة",
-    "جماعة",
-    "منظمة",
-    "قوات",
-    "جيش",
-    "شمال",
-    "ائتلاف",
-    "تحالف",
-    "كتلة",
-    "جبهة",
-    "دولة",
-    "مكتب",
-    "جامعة",
-    "مركز",
-    "معهد",
-    "شركة",
-    "وكالة",
-    "صحيفة",
-    "قناة",
-    "تيار",
-    "مجموعة",
-    "فصائل",
-    "فصيل",
-    "كتائب",
-    "عصائب",
-    "سرايا",
-    "جهاز",
-    "إدارة",
-    "بعثة",
-    "قيادة",
-    "إقليم",
-    "محافظة",
-    "شؤون",
-    "شأن",
-    "مؤسسة",
-    "مفوضية",
-    "سفارة",
-    "قنصلية",
-    "نقابة",
-    "اتحاد",
-    "رابطة",
-    "مجلة",
-    "برلمان",
-    "حكومة",
-    "رئاسة",
-    "أمانة",
-    "دائرة",
-    "لواء",
-    "فرقة",
-    "عمليات",
-    "خلية",
-    "مديرية",
-    "دول",
-    "منطقة",
-    "مدينة",
-    "بلدية",
-    "ملف",
-    "قسم",
-    "كلية",
-    "مجمع",
-    "غرفة",
-    "سلطة",
-    "حرس",
-    "فيلق",
-    "بنك",
-    "صندوق",
-    "برنامج",
-    "مؤتمر",
-    "منتدى",
-    "أكاديمية",
-    "مستشفى",
-    "سجن",
-    "أمن",
-    "مكافحة",
-    "الدفاع",
-    "النيابية",
-    "الخارجية",
-];
-
-/// Words that follow a role but open its complement rather than the name.
-const LINKS: &[&str] = &[
-    "في",
-    "عن",
-    "باسم",
-    "لدى",
-    "لدي",
-    "لشؤون",
-    "داخل",
-    "ضمن",
-    "لدولة",
-];
-
-/// Words that end a name: verbs of saying, particles, prepositions, time words.
-const STOP: &[&str] = &[
-    "قال",
-    "قالت",
-    "أكد",
-    "أكدت",
-    "إن",
-    "أن",
-    "انه",
-    "إنه",
-    "أنه",
-    "أعلن",
-    "أعلنت",
-    "أشار",
-    "أشارت",
-    "أوضح",
-    "أوضحت",
-    "لفت",
-    "لفتت",
-    "شدد",
-    "شددت",
-    "دعا",
-    "دعت",
-    "كشف",
-    "كشفت",
-    "أضاف",
-    "أضافت",
-    "تابع",
-    "صرح",
-    "صرحت",
-    "ذكر",
-    "ذكرت",
-    "بين",
-    "بينت",
-    "نفى",
-    "نفت",
-    "رأى",
-    "يرى",
-    "ترى",
-    "اعتبر",
-    "اعتبرت",
-    "حذر",
-    "حذرت",
-    "يقول",
-    "تقول",
-    "يؤكد",
-    "تؤكد",
-    "يعلن",
-    "تعلن",
-    "أفاد",
-    "أفادت",
-    "أبلغ",
-    "قوله",
-    "في",
-    "من",
-    "على",
-    "إلى",
-    "عن",
-    "مع",
-    "خلال",
-    "بعد",
-    "قبل",
-    "عبر",
-    "حول",
-    "ضد",
-    "منذ",
-    "حتى",
-    "لدى",
-    "عند",
-    "بين",
-    "أمس",
-    "اليوم",
-    "يوم",
-    "الأحد",
-    "الاثنين",
-    "الثلاثاء",
-    "الأربعاء",
-    "الخميس",
-    "الجمعة",
-    "السبت",
-    "الماضي",
-    "الحالي",
-    "المقبل",
-    "الجاري",
-    "لقد",
-    "قد",
-    "لن",
-    "لم",
-    "ما",
-    "لا",
-    "هذا",
-    "هذه",
-    "ذلك",
-    "تلك",
-    "التي",
-    "الذي",
-    "الذين",
-    "أو",
-    "ثم",
-    "بل",
-    "لكن",
-    "كما",
-    "حيث",
-    "إذ",
-    "إذا",
-    "هو",
-    "هي",
-    "وهو",
-    "وهي",
-    "كان",
-    "كانت",
-    "يكون",
-    "بأن",
-    "لأن",
-    "إنها",
-    "أنها",
-    "فيه",
-    "فيها",
-    "عليه",
-    "له",
-    "لها",
-    "الذي",
-    "جديد",
-    "جديدة",
-    "السابق",
-    "السابقة",
-    "الأسبق",
-    "بشأن",
-    "لوكالة",
-    "لصحيفة",
-    "لقناة",
-    "لموقع",
-    "وكالة",
-    "صحيفة",
-    "موقع",
-    "مساء",
-    "صباح",
-    "تصريح",
-    "تصريحات",
-    "بيان",
-    "مؤتمر",
-    "كلمة",
-    "حديث",
-    "مقابلة",
-    "نحو",
-    "أيضا",
-    "بدوره",
-    "بدورها",
-    "جهته",
-    "جهتها",
-    "يجب",
-    "ستكون",
-    "سيكون",
-    "وفق",
-    "وفقا",
-    "إثر",
-    "عقب",
-    "لدعم",
-];
-
-/// First names that look like imperfect verbs (ي/ت/ن + stem) and must not end a name.
-const VERB_LIKE_NAMES: &[&str] = &[
-    "يوسف",
-    "يحيى",
-    "يونس",
-    "ياسر",
-    "ياسين",
-    "يزن",
-    "يعقوب",
-    "يوسي",
-    "تامر",
-    "توفيق",
-    "تركي",
-    "تميم",
-    "تيسير",
-    "نبيل",
-    "نصر",
-    "نوري",
-    "ناصر",
-    "نجيب",
-    "نعيم",
-    "نزار",
-    "نادر",
-    "نايف",
-    "نواف",
-    "نجم",
-    "نديم",
-    "يائير",
-    "يسرائيل",
-    "تيد",
-    "توني",
-    "نيكولا",
-    "نيكولاس",
-    "ناجي",
-];
 
 /// Compiled role phrases and the word lists used around them.
 pub(crate) struct Roles {
     ac: AhoCorasick,
     governed: HashSet<String>,
     links: HashSet<String>,
+    adjectives: HashSet<String>,
     stop: HashSet<String>,
     verb_like_names: HashSet<String>,
 }
@@ -476,6 +46,7 @@ impl Roles {
             ac: build_ac(patterns.iter().map(String::as_str)),
             governed: canon_set(GOVERNED),
             links: canon_set(LINKS),
+            adjectives: canon_set(ADJECTIVES),
             stop: canon_set(STOP),
             verb_like_names: canon_set(VERB_LIKE_NAMES),
         }
@@ -497,6 +68,11 @@ impl Roles {
         }
         let role_starts: HashSet<usize> = role_ends.iter().map(|r| r.0).collect();
         for &(start, end) in &role_ends {
+            // "الأسواق الرئيسة": a definite role word right after a definite word is an
+            // adjective ("main"), not a title.
+            if end == start + 1 && adjective_position(text, start) {
+                continue;
+            }
             let Some((comp_end, name)) = self.name_after(tagger, end, text, &role_starts) else {
                 continue;
             };
@@ -522,16 +98,12 @@ impl Roles {
             ));
         }
         // Later bare mentions of the full name count too (the role is usually given once).
+        if out.is_empty() {
+            return Vec::new();
+        }
+        let all: Vec<String> = (0..text.words.len()).map(|i| word_core(text, i)).collect();
         for (_, cores, cand) in &mut out {
-            let total = (0..text.words.len())
-                .filter(|&k| {
-                    cores.iter().enumerate().all(|(j, c)| {
-                        text.words
-                            .get(k + j)
-                            .is_some_and(|_| word_core(text, k + j) == *c)
-                    })
-                })
-                .count();
+            let total = all.windows(cores.len()).filter(|w| w == cores).count();
             cand.mentions = cand.mentions.max(u32::try_from(total).unwrap_or(u32::MAX));
         }
         out.into_iter().map(|c| c.2).collect()
@@ -555,7 +127,8 @@ impl Roles {
             let owned_by_actor = text.owner.get(j).copied().flatten().is_some();
             let c = word_core(text, j);
             let governed = readings(norm).any(|r| self.governed.contains(r));
-            let link = self.links.contains(&c) && j + 1 < text.words.len();
+            let link = (self.links.contains(&c) || self.adjectives.contains(&c))
+                && j + 1 < text.words.len();
             if owned_by_actor {
                 // A known person right after the role: nothing to propose.
                 let person = text.owner.get(j).copied().flatten().is_some_and(|a| {
@@ -574,7 +147,12 @@ impl Roles {
         }
         let comp_end = j;
         let first = text.words.get(j)?;
-        if broken(text, j) || is_definite(&first.tok.norm) || !self.name_word(text, j, true) {
+        // Stacked titles (ولي العهد رئيس مجلس الوزراء …): the next title gets its own turn.
+        if role_starts.contains(&j)
+            || broken(text, j)
+            || is_definite(&first.tok.norm)
+            || !self.name_word(text, j, true)
+        {
             return None;
         }
         let mut k = j + 1;
@@ -617,15 +195,27 @@ impl Roles {
         if self.governed.contains(&c) && first {
             return false;
         }
-        // An imperfect verb (يطالب، تؤكد) after the name would otherwise be swallowed.
-        if !first
-            && norm.starts_with(['ي', 'ت', 'ن'])
+        // An imperfect verb (يطالب، تؤكد) is not a name word: after a role it means the role
+        // was the sentence's subject, after a name it would otherwise be swallowed.
+        if norm.starts_with(['ي', 'ت', 'ن'])
             && norm.chars().count() >= 4
             && !self.verb_like_names.contains(norm.as_str())
         {
             return false;
         }
         true
+    }
+}
+
+fn adjective_position(text: &Text<'_>, i: usize) -> bool {
+    match (
+        i.checked_sub(1).and_then(|p| text.words.get(p)),
+        text.words.get(i),
+    ) {
+        (Some(p), Some(w)) => {
+            w.tok.norm.starts_with("ال") && p.tok.norm.starts_with("ال") && !broken(text, i)
+        }
+        _ => false,
     }
 }
 

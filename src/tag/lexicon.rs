@@ -36,6 +36,11 @@ pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 /// Folds letters that only regional spellings distinguish (Persian and Maghrebi letters for
 /// foreign sounds) so that names match however they were transliterated.
 pub(crate) fn fold_regional(norm: &str) -> Cow<'_, str> {
+    // All six letters encode with a lead byte of 0xDA except پ (0xD9 0xBE); checking bytes
+    // keeps this off the per-char path for ordinary Arabic.
+    if !norm.bytes().any(|b| b == 0xDA || b == 0xBE) {
+        return Cow::Borrowed(norm);
+    }
     if !norm
         .chars()
         .any(|c| matches!(c, 'ڤ' | 'پ' | 'گ' | 'چ' | 'ژ' | 'ڨ'))
@@ -65,23 +70,55 @@ pub(crate) fn core(word: &str) -> &str {
     }
 }
 
-/// Proclitic prefixes, shortest first so the least-peeled reading is tried first. لل is ل with
-/// the article's alef elided (للعراق).
-const PROCLITICS: [&str; 14] = [
-    "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك", "لل", "ولل", "فلل",
-];
+/// The canonical form of a word inside a gazetteer name or phrase: regional letters folded, and
+/// a preposition-plus-article (للأمم، بالعراق) or the article alone removed. Text words reach
+/// the same form through [`readings`]; if the glued form stayed in the vocabulary it would
+/// shadow the plain one (مجلس الأمن التابع للأمم المتحدة would hide الأمم المتحدة).
+pub(crate) fn canonical(norm: &str) -> String {
+    let folded = fold_regional(norm);
+    for p in [
+        "وبال", "وكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل",
+    ] {
+        if let Some(rest) = folded.strip_prefix(p)
+            && rest.chars().nth(2).is_some()
+        {
+            return rest.to_owned();
+        }
+    }
+    core(&folded).to_owned()
+}
 
 /// The readings of a word to look up, best first: the word itself (article dropped), then the
-/// word with each proclitic peeled off (article dropped again). Every reading keeps at least two
-/// letters.
+/// word with a proclitic peeled off (article dropped again): و ف ب ل ك, the pairs وب ول وك فب
+/// فل فك, and لل ولل فلل (ل before the article loses the alef: للعراق). Every reading keeps at
+/// least two letters.
 pub(crate) fn readings(word: &str) -> impl Iterator<Item = &str> {
     let first = std::iter::once(core(word));
-    let starts_clitic = word.starts_with(['و', 'ف', 'ب', 'ل', 'ك']);
-    let peeled = PROCLITICS.iter().filter_map(move |p| {
-        if !starts_clitic {
-            return None;
+    // Byte offsets after one, two and three peeled letters (Arabic letters are two bytes),
+    // when those letters form a proclitic chain; shortest peel first.
+    let mut cuts = [0usize; 3];
+    let mut n = 0;
+    let mut it = word.chars();
+    let letters = [it.next(), it.next(), it.next()];
+    let conj = |c: char| matches!(c, 'و' | 'ف');
+    let prep = |c: char| matches!(c, 'ب' | 'ل' | 'ك');
+    if let [Some(c0), c1, c2] = letters
+        && (conj(c0) || prep(c0))
+    {
+        cuts[n] = 2;
+        n += 1;
+        let c1 = c1.unwrap_or(' ');
+        if (conj(c0) && prep(c1)) || (c0 == 'ل' && c1 == 'ل') {
+            cuts[n] = 4;
+            n += 1;
         }
-        let rest = word.strip_prefix(p)?;
+        if conj(c0) && c1 == 'ل' && c2 == Some('ل') {
+            cuts[n] = 6;
+            n += 1;
+        }
+    }
+    let peeled = cuts.into_iter().take(n).filter_map(move |cut| {
+        let rest = word.get(cut..)?;
         (rest.chars().nth(1).is_some()).then(|| core(rest))
     });
     first.chain(peeled)
@@ -104,10 +141,10 @@ pub(crate) fn nisba_stem(reading: &str) -> Option<&str> {
 /// حموي) and dropping it made حماية ("protection") a nisba of Hama.
 pub(crate) fn nisba_base(core_name: &str) -> &str {
     for suf in ["يا", "يه", "ا", "ي"] {
-        if let Some(stem) = core_name.strip_suffix(suf) {
-            if stem.chars().nth(2).is_some() {
-                return stem;
-            }
+        if let Some(stem) = core_name.strip_suffix(suf)
+            && stem.chars().nth(2).is_some()
+        {
+            return stem;
         }
     }
     core_name
@@ -248,13 +285,5 @@ mod tests {
         assert!(v.iter().any(|w| w == "ستولتنبرج"));
         assert!(v.iter().any(|w| w == "ستولتينبرغ"));
         assert!(translit_variants("ترمب").is_empty());
-    }
-}
-#[cfg(test)]
-mod dbg {
-    #[test]
-    fn dbg() {
-        let n = crate::text::normalize("للأمم");
-        println!("{n:?} {:?}", super::readings(&n).collect::<Vec<_>>());
     }
 }

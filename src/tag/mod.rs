@@ -9,16 +9,18 @@
 mod candidates;
 mod gazetteer;
 mod lexicon;
+mod roles;
 
 pub use gazetteer::{Actor, Gazetteer, Kind, TagError};
 
 use crate::text::{Token, normalize, tokenize};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use lexicon::{FxMap, core, fold_regional, nisba_base, nisba_stem, readings};
+use lexicon::{FxMap, fold_regional, nisba_base, nisba_stem, readings};
+use std::collections::HashSet;
 use std::collections::hash_map::Entry;
 
 /// What [`Tagger::tag`] found in one article.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tags {
     /// Actors in order of first mention.
     pub actors: Vec<ActorHit>,
@@ -27,7 +29,7 @@ pub struct Tags {
 }
 
 /// One gazetteer actor named in an article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ActorHit {
     pub key: String,
     pub mentions: u32,
@@ -35,7 +37,7 @@ pub struct ActorHit {
 }
 
 /// A person the gazetteer does not know, found after a title or role phrase.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Candidate {
     /// The name as the article spells it.
     pub name: String,
@@ -112,6 +114,15 @@ impl Tagger {
         let mut context = Vec::with_capacity(g.actors.len());
         let mut lookup: FxMap<String, u32> = FxMap::default();
 
+        // Every word of every name, so that a preposition glued inside a name (التابع للأمم
+        // المتحدة، الأمين العام لمجلس …) can be split off when the bare word is also a name word;
+        // left glued, it would shadow the bare word in text and hide the shorter name.
+        let known: HashSet<String> = g
+            .actors
+            .iter()
+            .flat_map(|a| a.aliases_ar.iter().chain(std::iter::once(&a.name_ar)))
+            .flat_map(|n| canonical_words(n))
+            .collect();
         for (idx, actor) in g.actors.iter().enumerate() {
             let ai = u32::try_from(idx).unwrap_or(u32::MAX);
             let foreign_person = actor.kind == Kind::Person
@@ -125,7 +136,16 @@ impl Tagger {
                 .chain(std::iter::once(&actor.name_en))
                 .chain(&actor.aliases_en);
             for (n, alias) in names.enumerate() {
-                let words = canonical_words(alias);
+                let mut words = canonical_words(alias);
+                for w in words.iter_mut().skip(1) {
+                    let bare = readings(w)
+                        .skip(1)
+                        .find(|r| known.contains(*r))
+                        .map(str::to_owned);
+                    if let Some(bare) = bare {
+                        *w = bare;
+                    }
+                }
                 if words.is_empty() {
                     continue;
                 }
@@ -144,7 +164,9 @@ impl Tagger {
                         let w = &words[0];
                         if n == 0 || w.ends_with('ا') || w.ends_with('ه') {
                             let base = nisba_base(w);
-                            if base.chars().nth(2).is_some() {
+                            // Short place stems collide with verbs (تنفي "denies" ← التنف).
+                            let min = if actor.kind == Kind::Place { 4 } else { 3 };
+                            if base.chars().count() >= min {
                                 nisba.entry(base.to_owned()).or_insert(ai);
                             }
                         }
@@ -161,7 +183,11 @@ impl Tagger {
                         }
                     }
                 }
-                let gated = words.len() == 1 && !actor.context.is_empty();
+                // Short forms of an actor that has `context` are ambiguous: one word (الأسد)
+                // or two (مجلس الأمن is also Russia's security council). Its proper Arabic name
+                // and longer aliases are not.
+                let gated =
+                    !actor.context.is_empty() && (words.len() == 1 || (words.len() == 2 && n != 0));
                 let slot = *patterns.entry(ids).or_insert_with(|| {
                     links.push(Vec::new());
                     links.len() - 1
@@ -236,10 +262,10 @@ impl Tagger {
             };
             let slot = m.pattern().as_usize();
             for link in self.links.get(slot).into_iter().flatten() {
-                if !link.gated {
-                    if let Some(n) = named.get_mut(link.actor as usize) {
-                        *n = true;
-                    }
+                if !link.gated
+                    && let Some(n) = named.get_mut(link.actor as usize)
+                {
+                    *n = true;
                 }
             }
             found.push((first, last + 1, slot));
@@ -355,13 +381,11 @@ impl Tagger {
         if let (Some(prev), Some(w)) = (
             a.checked_sub(1).and_then(|p| text.words.get(p)),
             text.words.get(a),
-        ) {
-            if w.tok.norm.starts_with("ال")
-                && prev.tok.norm.starts_with("ال")
-                && !breaks_between(prev, w)
-            {
-                return false;
-            }
+        ) && w.tok.norm.starts_with("ال")
+            && prev.tok.norm.starts_with("ال")
+            && !breaks_between(prev, w)
+        {
+            return false;
         }
         let Some(phrases) = self.context.get(actor as usize) else {
             return false;
@@ -369,9 +393,19 @@ impl Tagger {
         let lo = a.saturating_sub(CONTEXT_WINDOW);
         let hi = (b + CONTEXT_WINDOW).min(text.words.len());
         let title_end = text.words.iter().take_while(|w| w.in_title).count();
-        phrases
-            .iter()
-            .any(|p| (lo..hi).chain(0..title_end).any(|k| phrase_at(p, k, text)))
+        // Each nearby word's readings are computed once and compared with every phrase's first
+        // word; only then is the rest of a multi-word phrase checked.
+        (lo..hi).chain(0..title_end).any(|k| {
+            let Some(w) = text.words.get(k) else {
+                return false;
+            };
+            let folded = fold_regional(&w.tok.norm);
+            readings(&folded).any(|r| {
+                phrases.iter().any(|p| {
+                    p.first().is_some_and(|f| f == r) && (p.len() == 1 || phrase_at(p, k, text))
+                })
+            })
+        })
     }
 
     /// A country or place named by a nisba adjective (العراقيين, والأمريكية).
@@ -380,7 +414,15 @@ impl Tagger {
             return None;
         }
         let folded = fold_regional(norm);
-        readings(&folded).find_map(|r| nisba_stem(r).and_then(|s| self.nisba.get(s).copied()))
+        // ألمانيا normalizes to المانيا, whose own "ال" the canonical form drops (مانيا); its
+        // nisba الألماني needs the same second drop to reach the stem.
+        readings(&folded).find_map(|r| {
+            let stem = nisba_stem(r)?;
+            self.nisba
+                .get(stem)
+                .or_else(|| self.nisba.get(lexicon::core(stem)))
+                .copied()
+        })
     }
 
     pub(crate) fn lookup_name(&self, norm: &str) -> bool {
@@ -423,7 +465,7 @@ fn is_arabic(c: char) -> bool {
 pub(crate) fn canonical_words(s: &str) -> Vec<String> {
     tokenize(s)
         .into_iter()
-        .map(|t| core(&fold_regional(&t.norm)).to_owned())
+        .map(|t| lexicon::canonical(&t.norm))
         .collect()
 }
 

@@ -8,6 +8,13 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Normalizes `s` for matching and search. Idempotent; never for display.
 pub fn normalize(s: &str) -> String {
+    if s.chars().all(is_plain) {
+        // Nothing here can compose, decompose or change under NFKC, and the folds only produce
+        // more plain characters: one pass, no Unicode tables (this is most news text).
+        let mut out = String::with_capacity(s.len());
+        push_folded(&mut out, s.chars());
+        return out;
+    }
     let mut out = pass(s);
     // Dropping a zero-width or tatweel between a letter and a Latin combining accent can expose a
     // new NFKC composition, so repeat until the text is stable. Two passes settle every case
@@ -36,13 +43,54 @@ fn pass(s: &str) -> String {
     out
 }
 
+/// Characters that are NFKC-stable in any context and fold to NFKC-stable characters: ASCII,
+/// Arabic letters and marks that compose with nothing, Persian letters, Arabic digits and
+/// punctuation, and the invisible controls normalization drops. U+0653–5 (madda and hamza
+/// above/below) are excluded because NFKC composes them with the preceding letter (ا + ٓ → آ).
+fn is_plain(c: char) -> bool {
+    c.is_ascii()
+        || matches!(
+            c,
+            '\u{0621}'..='\u{0652}'
+                | '\u{0656}'..='\u{065F}'
+                | '\u{0660}'..='\u{066C}'
+                | '\u{060C}'
+                | '\u{061B}'
+                | '\u{061C}'
+                | '\u{061F}'
+                | '\u{0670}'
+                | '\u{0671}'
+                | '\u{067E}'
+                | '\u{0686}'
+                | '\u{0698}'
+                | '\u{06A4}'
+                | '\u{06A9}'
+                | '\u{06AF}'
+                | '\u{06CC}'
+                | '\u{06D4}'
+                | '\u{06D6}'..='\u{06ED}'
+                | '\u{06F0}'..='\u{06F9}'
+                | '\u{00AB}'
+                | '\u{00BB}'
+                | '\u{200C}'..='\u{200F}'
+                | '\u{2018}'..='\u{201D}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
 fn push_folded(out: &mut String, chars: impl Iterator<Item = char>) {
     for c in chars {
         if is_dropped(c) {
             continue;
         }
         let f = fold(c);
-        if f.is_uppercase() {
+        if f.is_ascii() {
+            out.push(f.to_ascii_lowercase());
+        } else if ('\u{0600}'..='\u{06FF}').contains(&f) {
+            out.push(f);
+        } else if f.is_uppercase() {
             out.extend(f.to_lowercase());
         } else {
             out.push(f);

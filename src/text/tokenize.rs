@@ -22,7 +22,11 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(s.len() / 8 + 1);
     let mut start: Option<usize> = None;
     for (i, c) in s.char_indices() {
-        let inside = c.is_alphanumeric() || is_inner_mark(c);
+        let inside = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric() || is_inner_mark(c)
+        };
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(st)) => {

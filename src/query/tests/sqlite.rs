@@ -60,7 +60,7 @@ fn hand_picked_queries() {
         ("topic:foreign-military-presence -source:rt", &[1]),
         ("(actor:biden OR actor:trump) actor:china", &[2, 4]),
         ("\"القوات الأجنبية\" flagged", &[1, 4]),
-        ("\"قوات الناتو\"", &[1]),
+        ("\"قوات الناتو\"", &[1, 3]), // QUERY.md: matches لقوات النـاتو
         ("الناتو", &[1, 3]),
         ("title:الناتو", &[1]),
         ("-title:الناتو", &[2, 3, 4]),
