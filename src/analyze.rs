@@ -68,6 +68,8 @@ pub struct ArticleFacts<'a> {
     pub country: Option<&'a str>,
     pub lang: Option<&'a str>,
     pub published_at: DateTime<Utc>,
+    /// The index shadows of title and text when already computed (ingest), to reuse them.
+    pub fts: Option<(&'a str, &'a str)>,
 }
 
 pub struct Analyzer {
@@ -161,7 +163,10 @@ impl Analyzer {
             candidates: &candidates,
             published_at: f.published_at,
         };
-        let prepared = Prepared::new(&view);
+        let prepared = match f.fts {
+            Some((title, text)) => Prepared::from_fts(title, text),
+            None => Prepared::new(&view),
+        };
         let topics: Vec<String> = self
             .topics
             .iter()

@@ -81,6 +81,7 @@ pub fn tag(g: &Global, format: TagFormat) -> Result<ExitCode> {
         country: None,
         lang: Some("ar"),
         published_at: chrono::Utc::now(),
+        fts: None,
     });
     let actors: Vec<TagActor<'_>> = a
         .actors

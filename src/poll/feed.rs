@@ -349,6 +349,7 @@ async fn parse_off_thread(
                     country: country.as_deref(),
                     lang: it.lang.as_deref().or(lang.as_deref()),
                     published_at: it.published.unwrap_or(now),
+                    fts: Some((&it.fts_title, &it.fts_body)),
                 });
             }
         }

@@ -5,6 +5,7 @@
 //! and the property test in `tests/agree.rs` holds the two together. It reads only the article
 //! view it is given and never normalizes differently from the FTS shadow (`text::fts_text`).
 
+use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::resolve::{Query, TextMatch};
@@ -26,28 +27,40 @@ pub struct ArticleView<'a> {
     pub published_at: DateTime<Utc>,
 }
 
-/// The article's index tokens, computed once and reused for every query (all topics and rules).
+/// The article's index tokens, computed once and reused for every query (all topics and rules),
+/// with where each token occurs, so a phrase is checked only where its first word appears:
+/// dozens of topic phrases over a long article stay cheap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prepared {
     pub title_tokens: Vec<String>,
     pub text_tokens: Vec<String>,
+    title_at: HashMap<String, Vec<u32>>,
+    text_at: HashMap<String, Vec<u32>>,
 }
 
 impl Prepared {
     pub fn new(a: &ArticleView<'_>) -> Self {
-        Prepared {
-            title_tokens: tokens(a.title),
-            text_tokens: tokens(a.text),
-        }
+        Self::from_fts(&crate::text::fts_text(a.title), &crate::text::fts_text(a.text))
+    }
+
+    /// From the shadow texts already computed for the index (`text::fts_text`).
+    pub fn from_fts(title_fts: &str, text_fts: &str) -> Self {
+        let title_tokens = tokens(title_fts);
+        let text_tokens = tokens(text_fts);
+        Prepared { title_at: positions(&title_tokens), text_at: positions(&text_tokens), title_tokens, text_tokens }
     }
 }
 
-fn tokens(s: &str) -> Vec<String> {
-    crate::text::fts_text(s)
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
+fn tokens(fts: &str) -> Vec<String> {
+    fts.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
+}
+
+fn positions(tokens: &[String]) -> HashMap<String, Vec<u32>> {
+    let mut m: HashMap<String, Vec<u32>> = HashMap::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        m.entry(t.clone()).or_default().push(i as u32);
+    }
+    m
 }
 
 /// Does `a` match `q`? Tokenizes the article; prefer [`eval_prepared`] for many queries.
@@ -63,8 +76,8 @@ pub fn eval_prepared(q: &Query, a: &ArticleView<'_>, p: &Prepared) -> bool {
         Query::Or(v) => v.iter().any(|q| eval_prepared(q, a, p)),
         Query::Not(q) => !eval_prepared(q, a, p),
         Query::Text(t) => {
-            contains_phrase(&p.title_tokens, t)
-                || (!t.title_only && contains_phrase(&p.text_tokens, t))
+            contains_phrase(&p.title_tokens, &p.title_at, t)
+                || (!t.title_only && contains_phrase(&p.text_tokens, &p.text_at, t))
         }
         Query::Actor(k) => a.actors.iter().any(|x| x == k),
         Query::Topic(k) => a.topics.iter().any(|x| x == k),
@@ -93,10 +106,19 @@ pub fn eval_prepared(q: &Query, a: &ArticleView<'_>, p: &Prepared) -> bool {
 
 /// FTS5 phrase semantics within one column: the tokens appear consecutively; with `prefix` the
 /// last one only has to start with the query token.
-fn contains_phrase(doc: &[String], t: &TextMatch) -> bool {
+fn contains_phrase(doc: &[String], at: &HashMap<String, Vec<u32>>, t: &TextMatch) -> bool {
     let n = t.tokens.len();
     if n == 0 || doc.len() < n {
         return false;
+    }
+    let matches_at = |start: usize, i: usize, q: &String| {
+        doc.get(start + i).is_some_and(|d| if t.prefix && i + 1 == n { d.starts_with(q.as_str()) } else { d == q })
+    };
+    // The first word is exact unless it is also the (prefix) last one: start only where it occurs.
+    if !(t.prefix && n == 1) {
+        return at.get(&t.tokens[0]).is_some_and(|starts| {
+            starts.iter().any(|&s| t.tokens.iter().enumerate().all(|(i, q)| matches_at(s as usize, i, q)))
+        });
     }
     doc.windows(n).any(|w| {
         w.iter().zip(&t.tokens).enumerate().all(|(i, (d, q))| {

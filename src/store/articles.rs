@@ -200,6 +200,7 @@ impl Store {
                         lang: lang.as_deref(),
                         published_at: crate::util::parse_iso(&published)
                             .unwrap_or_else(chrono::Utc::now),
+                        fts: None,
                     });
                     super::write::write_analysis(&tx, id, &a, true)?;
                 }
