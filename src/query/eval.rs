@@ -5,8 +5,8 @@
 //! and the property test in `tests/agree.rs` holds the two together. It reads only the article
 //! view it is given and never normalizes differently from the FTS shadow (`text::fts_text`).
 
-use std::collections::HashMap;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 use super::resolve::{Query, TextMatch};
 
@@ -40,19 +40,30 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(a: &ArticleView<'_>) -> Self {
-        Self::from_fts(&crate::text::fts_text(a.title), &crate::text::fts_text(a.text))
+        Self::from_fts(
+            &crate::text::fts_text(a.title),
+            &crate::text::fts_text(a.text),
+        )
     }
 
     /// From the shadow texts already computed for the index (`text::fts_text`).
     pub fn from_fts(title_fts: &str, text_fts: &str) -> Self {
         let title_tokens = tokens(title_fts);
         let text_tokens = tokens(text_fts);
-        Prepared { title_at: positions(&title_tokens), text_at: positions(&text_tokens), title_tokens, text_tokens }
+        Prepared {
+            title_at: positions(&title_tokens),
+            text_at: positions(&text_tokens),
+            title_tokens,
+            text_tokens,
+        }
     }
 }
 
 fn tokens(fts: &str) -> Vec<String> {
-    fts.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect()
+    fts.split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn positions(tokens: &[String]) -> HashMap<String, Vec<u32>> {
@@ -112,12 +123,23 @@ fn contains_phrase(doc: &[String], at: &HashMap<String, Vec<u32>>, t: &TextMatch
         return false;
     }
     let matches_at = |start: usize, i: usize, q: &String| {
-        doc.get(start + i).is_some_and(|d| if t.prefix && i + 1 == n { d.starts_with(q.as_str()) } else { d == q })
+        doc.get(start + i).is_some_and(|d| {
+            if t.prefix && i + 1 == n {
+                d.starts_with(q.as_str())
+            } else {
+                d == q
+            }
+        })
     };
     // The first word is exact unless it is also the (prefix) last one: start only where it occurs.
     if !(t.prefix && n == 1) {
         return at.get(&t.tokens[0]).is_some_and(|starts| {
-            starts.iter().any(|&s| t.tokens.iter().enumerate().all(|(i, q)| matches_at(s as usize, i, q)))
+            starts.iter().any(|&s| {
+                t.tokens
+                    .iter()
+                    .enumerate()
+                    .all(|(i, q)| matches_at(s as usize, i, q))
+            })
         });
     }
     doc.windows(n).any(|w| {

@@ -66,7 +66,10 @@ pub fn fts_text(s: &str) -> String {
                 continue;
             }
             // Arabic letters and ASCII first: the general Unicode lookup is slow on this hot path.
-            if c.is_ascii_alphanumeric() || ('\u{0621}'..='\u{064A}').contains(&c) || (!c.is_ascii() && c.is_alphanumeric()) {
+            if c.is_ascii_alphanumeric()
+                || ('\u{0621}'..='\u{064A}').contains(&c)
+                || (!c.is_ascii() && c.is_alphanumeric())
+            {
                 if fresh && !out.is_empty() {
                     out.push(' ');
                 }

@@ -1,0 +1,150 @@
+//! `rasd tag` as a user runs it: the DESIGN.md JSON shape, the NATO-in-Iraq opinion piece with
+//! every actor it names and nothing else, the same text with harakat, tatweel and regional
+//! spellings, and the zoo story that must not become Syrian politics.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn tag(text: &str) -> serde_json::Value {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["tag", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("rasd tag");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn keys(v: &serde_json::Value, field: &str, key: &str) -> Vec<String> {
+    v[field]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a[key].as_str().expect("str").to_string())
+        .collect()
+}
+
+fn opinion() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/articles/nato-iraq-opinion.txt"),
+    )
+    .expect("fixture")
+}
+
+fn check_opinion(v: &serde_json::Value) {
+    let actors = keys(v, "actors", "key");
+    for want in [
+        "nato",
+        "jens-stoltenberg",
+        "iraq",
+        "us",
+        "joe-biden",
+        "donald-trump",
+        "china",
+        "mustafa-al-kadhimi",
+        "iraq-parliament",
+    ] {
+        assert!(
+            actors.contains(&want.to_string()),
+            "{want} missing from {actors:?}"
+        );
+    }
+    let allowed = [
+        "nato",
+        "jens-stoltenberg",
+        "iraq",
+        "us",
+        "joe-biden",
+        "donald-trump",
+        "china",
+        "mustafa-al-kadhimi",
+        "iraq-parliament",
+        "isis",
+        "iraqi-army",
+    ];
+    for a in &actors {
+        assert!(
+            allowed.contains(&a.as_str()),
+            "{a} is not named by the text"
+        );
+    }
+    let topics = keys(v, "topics", "key");
+    assert!(
+        topics.contains(&"foreign-military-presence".to_string()),
+        "{topics:?}"
+    );
+    assert!(topics.contains(&"elections".to_string()), "{topics:?}");
+    let names = keys(v, "candidates", "name");
+    assert!(
+        names.contains(&"كريم عليوي".to_string()),
+        "the MP quoted by title: {names:?}"
+    );
+    assert!(
+        names.contains(&"ديلان وايت".to_string()),
+        "the NATO spokesman: {names:?}"
+    );
+}
+
+#[test]
+fn the_nato_opinion_piece() {
+    let v = tag(&opinion());
+    check_opinion(&v);
+    let a = &v["actors"][0];
+    for field in ["key", "name_en", "name_ar", "kind", "mentions"] {
+        assert!(a.get(field).is_some(), "actor field {field}");
+    }
+    for field in ["name", "title", "mentions"] {
+        assert!(
+            v["candidates"][0].get(field).is_some(),
+            "candidate field {field}"
+        );
+    }
+    for field in ["key", "name_en", "name_ar"] {
+        assert!(v["topics"][0].get(field).is_some(), "topic field {field}");
+    }
+}
+
+#[test]
+fn the_same_piece_with_harakat_tatweel_and_variant_spellings() {
+    let text = opinion()
+        .replacen("الناتو", "النـــاتو", 1)
+        .replace("ستولتنبرغ", "ستولتنبرج")
+        .replace("الأمريكيين", "الاميركيين")
+        .replace("في العراق من", "في العِرَاقِ من")
+        .replace("بايدن", "بايـدن")
+        .replace("ترامب", "ترمب")
+        .replace("الكاظمي", "الكَاظِمِي")
+        .replace("الصين", "الصّين");
+    check_opinion(&tag(&text));
+}
+
+#[test]
+fn washington_alone_names_the_united_states() {
+    let v = tag(
+        "واشنطن تدرس خياراتها\nقالت مصادر إن واشنطن تدرس خيارات عدة بعد تصويت البرلمان العراقي.",
+    );
+    assert!(keys(&v, "actors", "key").contains(&"us".to_string()));
+}
+
+#[test]
+fn a_lion_in_amman_is_not_syrian_politics() {
+    let v = tag(
+        "زيارة إلى حديقة الحيوان في عمّان\nشاهد الأطفال الأسد وهو يستريح في حديقة الحيوان بعمّان، وقال الحارس إن الأسد يأكل عشرة كيلوغرامات من اللحم يومياً.",
+    );
+    let actors = keys(&v, "actors", "key");
+    for bad in ["bashar-al-assad", "syria", "oman"] {
+        assert!(
+            !actors.contains(&bad.to_string()),
+            "{bad} tagged in a zoo story: {actors:?}"
+        );
+    }
+}
