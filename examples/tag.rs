@@ -1,7 +1,7 @@
 //! Tags stdin (first line = title) with the built-in gazetteer and prints the result.
 //! `--each`: stdin holds articles separated by two blank lines; prints each one's tags.
 //! `--bench`: same input, tags it 200 times on one thread and prints MB/s (wall clock, so run it
-//! on an idle machine): `cargo run --release --example tag -- --bench < examples/bench_articles.txt`.
+//! on an idle machine): `cargo run --release --example tag -- --bench < benches/articles.txt`.
 
 use rasd::tag::{Gazetteer, Tagger};
 use std::io::Read;

@@ -5,8 +5,10 @@
 //! and the property test in `tests/agree.rs` holds the two together. It reads only the article
 //! view it is given and never normalizes differently from the FTS shadow (`text::fts_text`).
 
+// Per-article maps are small and rebuilt for each article; Fx hashing keeps the many
+// phrase lookups of topic queries cheap.
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::resolve::{Query, TextMatch};
 
@@ -34,8 +36,8 @@ pub struct ArticleView<'a> {
 pub struct Prepared {
     pub title_tokens: Vec<String>,
     pub text_tokens: Vec<String>,
-    title_at: HashMap<String, Vec<u32>>,
-    text_at: HashMap<String, Vec<u32>>,
+    title_at: FxHashMap<String, Vec<u32>>,
+    text_at: FxHashMap<String, Vec<u32>>,
 }
 
 impl Prepared {
@@ -66,8 +68,9 @@ fn tokens(fts: &str) -> Vec<String> {
         .collect()
 }
 
-fn positions(tokens: &[String]) -> HashMap<String, Vec<u32>> {
-    let mut m: HashMap<String, Vec<u32>> = HashMap::with_capacity(tokens.len());
+fn positions(tokens: &[String]) -> FxHashMap<String, Vec<u32>> {
+    let mut m: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    m.reserve(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
         m.entry(t.clone()).or_default().push(i as u32);
     }
@@ -117,7 +120,7 @@ pub fn eval_prepared(q: &Query, a: &ArticleView<'_>, p: &Prepared) -> bool {
 
 /// FTS5 phrase semantics within one column: the tokens appear consecutively; with `prefix` the
 /// last one only has to start with the query token.
-fn contains_phrase(doc: &[String], at: &HashMap<String, Vec<u32>>, t: &TextMatch) -> bool {
+fn contains_phrase(doc: &[String], at: &FxHashMap<String, Vec<u32>>, t: &TextMatch) -> bool {
     let n = t.tokens.len();
     if n == 0 || doc.len() < n {
         return false;

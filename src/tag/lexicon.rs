@@ -6,32 +6,10 @@
 //! (peelings are suffix slices) and know nothing about particular actors.
 
 use std::borrow::Cow;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// A small multiplicative hasher: vocabulary keys are short and trusted (built from the
-/// gazetteer), and SipHash dominated tagging time.
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
-pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+/// Vocabulary keys are short and trusted (built from the gazetteer), and SipHash dominated
+/// tagging time: rustc's Fx hash instead.
+pub(crate) type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Folds letters that only regional spellings distinguish (Persian and Maghrebi letters for
 /// foreign sounds) so that names match however they were transliterated.
