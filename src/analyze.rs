@@ -57,6 +57,8 @@ pub struct Analysis {
     pub actors: Vec<ActorHit>,
     pub candidates: Vec<Candidate>,
     pub topics: Vec<String>,
+    /// Watch rules this article matched (only computed at ingest).
+    pub rule_hits: Vec<crate::rules::RuleHit>,
 }
 
 /// The facts about an article that tagging and topic queries look at.
@@ -143,6 +145,15 @@ impl Analyzer {
 
     /// Actors, candidates and topics of one article.
     pub fn analyze(&self, f: &ArticleFacts<'_>) -> Analysis {
+        self.analyze_with_rules(f, &[])
+    }
+
+    /// Like [`Analyzer::analyze`], also running watch rules on the tagged article.
+    pub fn analyze_with_rules(
+        &self,
+        f: &ArticleFacts<'_>,
+        rules: &[crate::rules::Rule],
+    ) -> Analysis {
         let tags = self.tagger.tag(f.title, f.text);
         let actors: Vec<String> = tags.actors.iter().map(|h| h.key.clone()).collect();
         let candidates: Vec<String> = tags
@@ -173,10 +184,20 @@ impl Analyzer {
             .filter(|t| query::eval_prepared(&t.query, &view, &prepared))
             .map(|t| t.key.clone())
             .collect();
+        let rule_hits = if rules.is_empty() {
+            vec![]
+        } else {
+            let view = ArticleView {
+                topics: &topics,
+                ..view
+            };
+            crate::rules::matching(rules, &view, &prepared)
+        };
         Analysis {
             actors: tags.actors,
             candidates: tags.candidates,
             topics,
+            rule_hits,
         }
     }
 

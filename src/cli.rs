@@ -77,6 +77,11 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Watch rules from feeds.toml: list them, see what one would match, flag the archive
+    Rules {
+        #[command(subcommand)]
+        command: Option<RulesCommand>,
+    },
     /// Run SQL on the database with rasd's functions (ar_norm, ar_stem) registered
     Sql {
         /// The SQL statement
@@ -148,4 +153,18 @@ pub struct FormatArg {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// The rules and how many articles each has flagged
+    List,
+    /// The archived articles a rule would match
+    Test {
+        name: String,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Flag every archived article the rule matches
+    Apply { name: String },
 }

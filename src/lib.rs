@@ -21,6 +21,7 @@ pub mod open;
 pub mod output;
 pub mod poll;
 pub mod query;
+pub mod rules;
 pub mod store;
 pub mod tag;
 pub mod text;

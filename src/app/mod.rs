@@ -38,6 +38,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
             output,
         }) => query::export(&g, expr, format, output),
+        Some(Command::Rules { command }) => {
+            query::rules(&g, command.unwrap_or(rasd::cli::RulesCommand::List))
+        }
         Some(Command::Flag { id, label, note }) => flag(&g, id, label, note),
         Some(Command::Unflag { id, label }) => unflag(&g, id, label),
         Some(Command::Feeds { command }) => feeds(
@@ -94,9 +97,11 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
         .map(|f| (f.key.clone(), f.name.clone()))
         .collect();
     let analyzer = std::sync::Arc::new(load_analyzer(g, sources)?);
+    let rules = compile_rules(&config, &analyzer)?;
     let poller = Poller::new(&db, config)
         .with_context(|| format!("opening {}", db.display()))?
-        .with_analyzer(analyzer);
+        .with_analyzer(analyzer)
+        .with_rules(rules);
     let rt = runtime()?;
     if args.daemon {
         let Some(_lock) =
@@ -206,7 +211,7 @@ fn print_summary(s: &Summary) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "polled {} feeds in {:.1}s: {} fetched, {} not modified, {} failed; {} new articles, {} updated{}",
+        "polled {} feeds in {:.1}s: {} fetched, {} not modified, {} failed; {} new articles, {} updated{}{}",
         s.feeds,
         s.elapsed.as_secs_f64(),
         s.fetched,
@@ -214,6 +219,11 @@ fn print_summary(s: &Summary) -> Result<()> {
         s.failed.len(),
         s.new_articles,
         s.updated_articles,
+        if s.alerts > 0 {
+            format!("; {} alerts", s.alerts)
+        } else {
+            String::new()
+        },
         s.peak_rss_kb
             .map(|kb| format!("; peak memory {} MB", kb / 1024))
             .unwrap_or_default()
@@ -271,6 +281,21 @@ fn feed_health(g: &rasd::cli::Global, format: Option<ListFormat>) -> Result<Exit
         ListFormat::Table => write!(out, "{}", rasd::feeds_cmd::health_table(&rows))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The watch rules of the configuration; a bad rule query is a configuration error (exit 2).
+pub fn compile_rules(
+    config: &Config,
+    analyzer: &rasd::analyze::Analyzer,
+) -> Result<Vec<rasd::rules::Rule>> {
+    rasd::rules::compile(&config.rules, analyzer).map_err(|errs| {
+        let path = config
+            .path
+            .as_ref()
+            .map_or_else(|| "feeds.toml".into(), |p| p.display().to_string());
+        let msg: Vec<String> = errs.iter().map(|e| format!("{path}: {e}")).collect();
+        anyhow::Error::new(Usage(msg.join("\n")))
+    })
 }
 
 fn user() -> Option<String> {

@@ -257,3 +257,82 @@ pub fn export(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
+    use rasd::cli::RulesCommand;
+    let config = super::load_config(g)?;
+    let db = db_path(g);
+    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    store.sync_feeds(&config.feeds)?;
+    let analyzer = load_analyzer(g, store.sources()?)?;
+    let rules = super::compile_rules(&config, &analyzer)?;
+    let find = |name: &str| -> Result<&rasd::rules::Rule> {
+        rules.iter().find(|r| r.name == name).ok_or_else(|| {
+            let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+            Usage(format!(
+                "no rule named '{name}' (rules: {})",
+                names.join(", ")
+            ))
+            .into()
+        })
+    };
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        RulesCommand::List => {
+            let rows: Vec<Vec<String>> = config
+                .rules
+                .iter()
+                .map(|r| {
+                    let flagged = store.rule_flag_count(&r.name).unwrap_or(0);
+                    vec![
+                        r.name.clone(),
+                        r.query
+                            .clone()
+                            .or_else(|| r.spike.as_ref().map(|s| format!("spike: {s}")))
+                            .unwrap_or_default(),
+                        r.flag.clone().unwrap_or_else(|| "watch".into()),
+                        if r.alert { "yes".into() } else { "no".into() },
+                        flagged.to_string(),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                output::text_table(&["RULE", "QUERY", "FLAG", "ALERT", "FLAGGED"], &rows)
+            )?;
+        }
+        RulesCommand::Test { name, limit } => {
+            let rule = find(&name)?;
+            let rows = store.query_articles(
+                &rule.query,
+                rasd::store::articles::Sort::Newest,
+                limit.or(Some(50)),
+            )?;
+            output::write_articles(&mut out, &rows, Format::Table, output::terminal_width())?;
+            writeln!(out, "{} articles match rule '{}'", rows.len(), rule.name)?;
+        }
+        RulesCommand::Apply { name } => {
+            let rule = find(&name)?.clone();
+            let rows =
+                store.query_articles(&rule.query, rasd::store::articles::Sort::Newest, None)?;
+            let origin = format!("rule:{}", rule.name);
+            let mut n = 0;
+            for r in &rows {
+                if !r.flags.contains(&rule.flag)
+                    && store.flag(r.id, &rule.flag, None, &origin, None)?
+                {
+                    n += 1;
+                }
+            }
+            writeln!(
+                out,
+                "flagged {n} articles as {} ({} matched rule '{}')",
+                rule.flag,
+                rows.len(),
+                rule.name
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

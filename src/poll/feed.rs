@@ -160,6 +160,7 @@ pub(super) async fn poll_feed(
         None => FeedResult::Fetched {
             new: stats.new,
             updated: stats.updated,
+            alerts: stats.alerts,
         },
     })
 }
@@ -330,6 +331,7 @@ async fn parse_off_thread(
         .await
         .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
     let analyzer = ctx.analyzer.clone();
+    let rules = ctx.rules.clone();
     let (key, name, country, lang) = (
         cfg.key.clone(),
         cfg.name.clone(),
@@ -341,16 +343,19 @@ async fn parse_off_thread(
         if let Some(a) = analyzer {
             let now = Utc::now();
             for it in &mut parsed.items {
-                it.analysis = a.analyze(&crate::analyze::ArticleFacts {
-                    title: &it.title,
-                    text: &it.summary,
-                    source_key: &key,
-                    source_name: &name,
-                    country: country.as_deref(),
-                    lang: it.lang.as_deref().or(lang.as_deref()),
-                    published_at: it.published.unwrap_or(now),
-                    fts: Some((&it.fts_title, &it.fts_body)),
-                });
+                it.analysis = a.analyze_with_rules(
+                    &crate::analyze::ArticleFacts {
+                        title: &it.title,
+                        text: &it.summary,
+                        source_key: &key,
+                        source_name: &name,
+                        country: country.as_deref(),
+                        lang: it.lang.as_deref().or(lang.as_deref()),
+                        published_at: it.published.unwrap_or(now),
+                        fts: Some((&it.fts_title, &it.fts_body)),
+                    },
+                    &rules,
+                );
             }
         }
         Ok::<_, FeedError>(parsed)

@@ -32,15 +32,28 @@ pub enum PollError {
 /// What one feed's poll came to, as reported to front ends.
 #[derive(Debug, Clone)]
 pub enum FeedResult {
-    Fetched { new: usize, updated: usize },
+    Fetched {
+        new: usize,
+        updated: usize,
+        alerts: Vec<crate::rules::Alert>,
+    },
     NotModified,
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub enum PollEvent {
-    Started { feeds: usize },
-    Feed { key: String, result: FeedResult },
+    Started {
+        feeds: usize,
+    },
+    Feed {
+        key: String,
+        result: FeedResult,
+    },
+    /// A watch rule matched a new article (after it was stored and flagged).
+    Alert(crate::rules::Alert),
     Finished(Summary),
 }
 
@@ -52,6 +65,8 @@ pub struct Summary {
     pub failed: Vec<(String, String)>,
     pub new_articles: usize,
     pub updated_articles: usize,
+    /// Watch-rule alerts raised.
+    pub alerts: usize,
     pub elapsed: Duration,
     /// The process's peak resident memory so far, where the OS reports it (Linux).
     pub peak_rss_kb: Option<u64>,
@@ -72,6 +87,7 @@ struct Ctx {
     global: Semaphore,
     parse_slots: Semaphore,
     analyzer: Option<Arc<crate::analyze::Analyzer>>,
+    rules: Arc<Vec<crate::rules::Rule>>,
     per_host: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     per_host_limit: usize,
     max_items: usize,
@@ -117,6 +133,7 @@ pub struct Poller {
     config: Config,
     stop: Arc<AtomicBool>,
     analyzer: Option<Arc<crate::analyze::Analyzer>>,
+    rules: Arc<Vec<crate::rules::Rule>>,
 }
 
 impl Poller {
@@ -129,12 +146,19 @@ impl Poller {
             config,
             stop: Arc::new(AtomicBool::new(false)),
             analyzer: None,
+            rules: Arc::new(vec![]),
         })
     }
 
     /// Tags every new or edited article with this analyzer (actors, candidates, topics).
     pub fn with_analyzer(mut self, a: Arc<crate::analyze::Analyzer>) -> Poller {
         self.analyzer = Some(a);
+        self
+    }
+
+    /// Runs these watch rules on every new article (needs an analyzer).
+    pub fn with_rules(mut self, rules: Vec<crate::rules::Rule>) -> Poller {
+        self.rules = Arc::new(rules);
         self
     }
 
@@ -214,6 +238,7 @@ impl Poller {
             fetcher: Fetcher::new(s)?,
             global: Semaphore::new(s.concurrency),
             analyzer: self.analyzer.clone(),
+            rules: self.rules.clone(),
             parse_slots: Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -252,10 +277,22 @@ impl Poller {
             };
             summary.feeds += 1;
             match &result {
-                FeedResult::Fetched { new, updated } => {
+                FeedResult::Fetched {
+                    new,
+                    updated,
+                    alerts,
+                } => {
                     summary.fetched += 1;
                     summary.new_articles += new;
                     summary.updated_articles += updated;
+                    summary.alerts += alerts.len();
+                    for a in alerts {
+                        tracing::warn!(rule = %a.rule, source = %a.source, id = a.id, title = %a.title, "alert");
+                        if let Some(r) = self.rules.iter().find(|r| r.name == a.rule) {
+                            crate::rules::spawn_exec(&r.exec, a);
+                        }
+                        send(PollEvent::Alert(a.clone()));
+                    }
                 }
                 FeedResult::NotModified => summary.not_modified += 1,
                 FeedResult::Failed { error } => summary.failed.push((key.clone(), error.clone())),

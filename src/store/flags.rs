@@ -74,6 +74,15 @@ impl Store {
         Ok(n)
     }
 
+    /// How many articles a watch rule has flagged (active flags).
+    pub fn rule_flag_count(&self, rule: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM flags WHERE origin = ?1 AND removed_at IS NULL",
+            [format!("rule:{rule}")],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The active flags of an article, oldest first.
     pub fn flags_of(&self, article_id: i64) -> Result<Vec<Flag>> {
         let mut st = self.conn.prepare_cached(

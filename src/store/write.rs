@@ -39,10 +39,12 @@ pub struct FeedUpdate {
     pub disable: bool,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct UpdateStats {
     pub new: usize,
     pub updated: usize,
+    /// Alerts of the watch rules that flagged new articles in this transaction.
+    pub alerts: Vec<crate::rules::Alert>,
 }
 
 /// The date an article sorts by: its own when plausible, else when we first saw it. Year-0001
@@ -67,7 +69,11 @@ impl Store {
         let now = iso(u.at);
         let (outcome, error, status) = match &u.outcome {
             Outcome::Fetched { items, .. } => {
-                stats = store_items(&tx, u.feed_id, items, u.at)?;
+                let key: String =
+                    tx.query_row("SELECT key FROM feeds WHERE id = ?1", [u.feed_id], |r| {
+                        r.get(0)
+                    })?;
+                stats = store_items(&tx, &key, u.feed_id, items, u.at)?;
                 ("ok", None, "ok")
             }
             Outcome::NotModified => ("not-modified", None, "ok"),
@@ -132,6 +138,7 @@ impl Store {
 
 fn store_items(
     tx: &rusqlite::Transaction<'_>,
+    feed_key: &str,
     feed_id: i64,
     items: &[Item],
     at: DateTime<Utc>,
@@ -154,6 +161,9 @@ fn store_items(
     )?;
     let mut fts_insert =
         tx.prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    let mut flag_rule = tx.prepare_cached(
+        "INSERT OR IGNORE INTO flags (article_id, label, origin, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     let mut fts_delete = tx.prepare_cached(
         "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
     )?;
@@ -185,6 +195,20 @@ fn store_items(
                 let id = tx.last_insert_rowid();
                 fts_insert.execute(params![id, it.fts_title, it.fts_body])?;
                 write_analysis(tx, id, &it.analysis, false)?;
+                for hit in &it.analysis.rule_hits {
+                    flag_rule.execute(params![id, hit.flag, format!("rule:{}", hit.rule), now])?;
+                    if hit.alert {
+                        stats.alerts.push(crate::rules::Alert {
+                            rule: hit.rule.clone(),
+                            flag: hit.flag.clone(),
+                            id,
+                            source: feed_key.to_string(),
+                            title: it.title.clone(),
+                            url: it.url.clone(),
+                            published_at: published_at.clone(),
+                        });
+                    }
+                }
                 stats.new += 1;
             }
             Some((id, hash, old_title, old_summary, old_body)) if hash != it.hash => {
