@@ -163,52 +163,91 @@ impl Store {
         };
         let total = ids.len();
         let mut done = 0;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         for chunk in ids.chunks(batch.max(1)) {
+            // Read the batch, analyze it on every core, write it in one transaction.
+            let rows: Vec<RetagRow> = {
+                let mut st = self.conn.prepare_cached(
+                    "SELECT a.id, a.title, a.summary, a.body, f.key, f.name, f.country, COALESCE(a.lang, f.lang), a.published_at
+                     FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
+                )?;
+                chunk
+                    .iter()
+                    .map(|&id| {
+                        st.query_row([id], |r| {
+                            let summary: String = r.get(2)?;
+                            let body: String = r.get(3)?;
+                            Ok(RetagRow {
+                                id: r.get(0)?,
+                                title: r.get(1)?,
+                                text: if body.is_empty() {
+                                    summary
+                                } else {
+                                    format!("{summary}\n{body}")
+                                },
+                                key: r.get(4)?,
+                                name: r.get(5)?,
+                                country: r.get(6)?,
+                                lang: r.get(7)?,
+                                published: r.get(8)?,
+                            })
+                        })
+                    })
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            let per = rows.len().div_ceil(threads).max(1);
+            let analyses: Vec<crate::analyze::Analysis> = std::thread::scope(|sc| {
+                let handles: Vec<_> = rows
+                    .chunks(per)
+                    .map(|part| {
+                        sc.spawn(move || {
+                            part.iter().map(|r| r.analyze(analyzer)).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                // A panic in a worker is re-raised here: never write one article's tags onto another.
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
             let tx = self
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            {
-                let mut st = tx.prepare_cached(
-                    "SELECT a.title, a.summary, a.body, f.key, f.name, f.country, COALESCE(a.lang, f.lang), a.published_at
-                     FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
-                )?;
-                for &id in chunk {
-                    let row = st.query_row([id], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, Option<String>>(5)?,
-                            r.get::<_, Option<String>>(6)?,
-                            r.get::<_, String>(7)?,
-                        ))
-                    })?;
-                    let (title, summary, body, key, name, country, lang, published) = row;
-                    let text = if body.is_empty() {
-                        summary
-                    } else {
-                        format!("{summary}\n{body}")
-                    };
-                    let a = analyzer.analyze(&crate::analyze::ArticleFacts {
-                        title: &title,
-                        text: &text,
-                        source_key: &key,
-                        source_name: &name,
-                        country: country.as_deref(),
-                        lang: lang.as_deref(),
-                        published_at: crate::util::parse_iso(&published)
-                            .unwrap_or_else(chrono::Utc::now),
-                        fts: None,
-                    });
-                    super::write::write_analysis(&tx, id, &a, true)?;
-                }
+            for (r, a) in rows.iter().zip(&analyses) {
+                super::write::write_analysis(&tx, r.id, a, true)?;
             }
             tx.commit()?;
             done += chunk.len();
             progress(done, total);
         }
         Ok(total)
+    }
+}
+
+/// One stored article as retagging reads it.
+struct RetagRow {
+    id: i64,
+    title: String,
+    text: String,
+    key: String,
+    name: String,
+    country: Option<String>,
+    lang: Option<String>,
+    published: String,
+}
+
+impl RetagRow {
+    fn analyze(&self, analyzer: &crate::analyze::Analyzer) -> crate::analyze::Analysis {
+        analyzer.analyze(&crate::analyze::ArticleFacts {
+            title: &self.title,
+            text: &self.text,
+            source_key: &self.key,
+            source_name: &self.name,
+            country: self.country.as_deref(),
+            lang: self.lang.as_deref(),
+            published_at: crate::util::parse_iso(&self.published).unwrap_or_else(chrono::Utc::now),
+            fts: None,
+        })
     }
 }
