@@ -360,3 +360,41 @@ fn export_reports_flagged_articles_safely() {
         "no live link from a title: {md}"
     );
 }
+
+#[test]
+fn retag_after_the_gazetteer_grows() {
+    let env = Env::new();
+    let before = env.rasd(&["query", "actor:john-minza"]);
+    assert_eq!(before.status.code(), Some(2), "not an actor yet");
+    let data = env.dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let mut actors = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/actors.toml"),
+    )
+    .expect("actors");
+    actors.push_str("\n[[actor]]\nkey = \"john-minza\"\nkind = \"person\"\nname_en = \"John Minza\"\nname_ar = \"جون مينزا\"\naliases_ar = [\"مينزا\"]\ncountry = \"iq\"\n");
+    std::fs::write(data.join("actors.toml"), actors).expect("write");
+    let out = env.rasd(&["retag", "--data", "data"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("retagged 9 articles"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = env.rasd(&[
+        "query",
+        "--data",
+        "data",
+        "--format",
+        "json",
+        "actor:john-minza",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    // Tags the old gazetteer found are still there.
+    assert_eq!(env.guids("actor:nato"), set(&["a1", "a2", "s1"]));
+}
