@@ -77,6 +77,14 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Articles most like article ID: its story's other outlets first, then related articles
+    Similar {
+        id: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
     /// Watch rules from feeds.toml: list them, see what one would match, flag the archive
     Rules {
         #[command(subcommand)]

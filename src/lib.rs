@@ -23,6 +23,7 @@ pub mod poll;
 pub mod query;
 pub mod rules;
 pub mod store;
+pub mod story;
 pub mod tag;
 pub mod text;
 pub mod util;

@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
             output,
         }) => query::export(&g, expr, format, output),
+        Some(Command::Similar { id, limit, format }) => query::similar(&g, id, limit, format),
         Some(Command::Rules { command }) => {
             query::rules(&g, command.unwrap_or(rasd::cli::RulesCommand::List))
         }

@@ -336,3 +336,49 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn similar(g: &Global, id: i64, limit: usize, format: Option<ListFormat>) -> Result<ExitCode> {
+    let db = db_path(g);
+    let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    if store.article(id)?.is_none() {
+        return Err(Usage(format!("no article with id {id}")).into());
+    }
+    let rows = rasd::story::similar::similar(&store, id, limit)?;
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Json
+    });
+    let mut out = std::io::stdout().lock();
+    match format {
+        ListFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        ListFormat::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string(),
+                        format!("{:.2}", s.score),
+                        if s.same_story {
+                            "story".into()
+                        } else {
+                            String::new()
+                        },
+                        s.published_at
+                            .get(..16)
+                            .unwrap_or(&s.published_at)
+                            .replace('T', " "),
+                        s.source.clone(),
+                        s.title.clone(),
+                    ]
+                })
+                .collect();
+            write!(
+                out,
+                "{}",
+                output::text_table(&["ID", "SCORE", "", "PUBLISHED", "SOURCE", "TITLE"], &cells)
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -35,6 +35,8 @@ pub struct Item {
     /// Normalized, stemmed shadows for the full-text index.
     pub fts_title: String,
     pub fts_body: String,
+    /// MinHash signature for story clustering (`None` for very short items).
+    pub signature: Option<crate::story::Signature>,
     /// Actors, candidates and topics, filled in by the tagging stage after parsing.
     pub analysis: crate::analyze::Analysis,
 }
@@ -359,9 +361,13 @@ fn clean_entry(
         k
     };
 
+    let fts_title = crate::text::fts_text(&title);
+    let fts_body = crate::text::fts_text(&summary);
+    let signature = crate::story::signature(&crate::story::features(&fts_title, &fts_body));
     Item {
-        fts_title: crate::text::fts_text(&title),
-        fts_body: crate::text::fts_text(&summary),
+        fts_title,
+        fts_body,
+        signature,
         key,
         guid,
         url,

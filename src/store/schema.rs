@@ -142,4 +142,27 @@ CREATE VIEW v_candidates AS
 SELECT c.article_id, c.name, c.name_norm, c.role, c.mentions, a.published_at, f.key AS source
 FROM candidates c JOIN articles a ON a.id = c.article_id JOIN feeds f ON f.id = a.feed_id;
 "#,
+    // 2: stories — near-duplicate clusters across outlets (MinHash signatures, LSH bands).
+    r#"
+ALTER TABLE articles ADD COLUMN story_id INTEGER;
+CREATE INDEX articles_story ON articles (story_id);
+
+CREATE TABLE article_minhash (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    sig BLOB NOT NULL
+);
+
+CREATE TABLE minhash_bands (
+    band_key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX minhash_bands_article ON minhash_bands (article_id);
+
+CREATE VIEW v_stories AS
+SELECT a.story_id, count(*) AS articles, count(DISTINCT a.feed_id) AS outlets,
+       min(a.published_at) AS first_at, max(a.published_at) AS last_at,
+       (SELECT title FROM articles f WHERE f.id = a.story_id) AS title
+FROM articles a WHERE a.story_id IS NOT NULL GROUP BY a.story_id;
+"#,
 ];

@@ -1,0 +1,144 @@
+//! Stories and "more like this" on a loopback poll: rewrites of one event by several outlets
+//! share a story; unrelated news does not; `rasd similar` lists the story first.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+use std::sync::Arc;
+
+fn feed(items: &[(&str, &str, &str)]) -> Vec<u8> {
+    let now = chrono::Utc::now().to_rfc2822();
+    let items: String = items
+        .iter()
+        .map(|(g, t, d)| format!("<item><guid>{g}</guid><title>{t}</title><link>http://127.0.0.1/{g}</link><pubDate>{now}</pubDate><description>{d}</description></item>"))
+        .collect();
+    format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>f</title>{items}</channel></rss>").into_bytes()
+}
+
+fn route(path: &str) -> Vec<u8> {
+    match path {
+        "/wire" => feed(&[
+            (
+                "w1",
+                "الناتو يرفع عدد قواته في العراق إلى 4000",
+                "أعلن الأمين العام لحلف شمال الأطلسي ينس ستولتنبرغ رفع عدد قوات بعثة الحلف في العراق من 500 إلى 4000 عنصر لتدريب القوات العراقية ومساعدتها في مواجهة تنظيم داعش.",
+            ),
+            (
+                "w2",
+                "أوبك بلس تمدد خفض الإنتاج",
+                "قررت مجموعة أوبك بلس تمديد خفض إنتاج النفط حتى نهاية الربع الأول من العام المقبل لدعم الأسعار في الأسواق العالمية.",
+            ),
+        ]),
+        "/gulf" => feed(&[
+            (
+                "g1",
+                "حلف الأطلسي يزيد قواته في العراق من 500 إلى 4000 عنصر",
+                "قرر حلف شمال الأطلسي رفع عدد أفراد بعثته في العراق إلى 4000 عنصر بعد أن كانوا 500، وفق ما أعلن أمينه العام ستولتنبرغ، بهدف تدريب القوات العراقية ومواجهة فلول داعش.",
+            ),
+            (
+                "g2",
+                "افتتاح معرض الرياض الدولي للكتاب",
+                "افتتح معرض الرياض الدولي للكتاب أبوابه أمام الزوار بمشاركة أكثر من ألف دار نشر من ثلاثين دولة.",
+            ),
+        ]),
+        "/iraq" => feed(&[
+            (
+                "i1",
+                "ستولتنبرغ: قوات الناتو في العراق سترتفع إلى 4000",
+                "قال ستولتنبرغ إن عدد قوات بعثة حلف شمال الأطلسي في العراق سيرتفع من 500 إلى 4000 عنصر لتدريب القوات العراقية، فيما انتقد نواب عراقيون الخطوة.",
+            ),
+            (
+                "i2",
+                "أمطار غزيرة تغرق شوارع البصرة",
+                "غرقت شوارع مدينة البصرة بمياه الأمطار الغزيرة التي هطلت منذ الصباح وسط شكاوى من ضعف شبكات تصريف المياه.",
+            ),
+        ]),
+        _ => vec![],
+    }
+}
+
+#[test]
+fn rewrites_across_outlets_form_one_story() {
+    let server = Server::start(Arc::new(|req: &Request| {
+        Response::conditional(req, route(&req.path), "application/rss+xml")
+    }));
+    let dir = tempfile::tempdir().expect("tmp");
+    let feeds: Vec<(String, String)> = ["wire", "gulf", "iraq"]
+        .iter()
+        .map(|k| (k.to_string(), server.url(&format!("/{k}"))))
+        .collect();
+    let toml = write_feeds(dir.path(), &feeds, "");
+    let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["poll", "--once", "--db"])
+        .arg(dir.path().join("rasd.db"))
+        .arg("--feeds")
+        .arg(&toml)
+        .output()
+        .expect("poll");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = db(&dir.path().join("rasd.db"));
+    let story = |g: &str| -> i64 {
+        conn.query_row("SELECT story_id FROM articles WHERE guid = ?1", [g], |r| {
+            r.get(0)
+        })
+        .expect(g)
+    };
+    assert_eq!(story("w1"), story("g1"), "wire and Gulf rewrite");
+    assert_eq!(story("w1"), story("i1"), "wire and Iraqi rewrite");
+    for other in ["w2", "g2", "i2"] {
+        assert_ne!(story(other), story("w1"), "{other} is another story");
+    }
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM v_stories WHERE articles = 3 AND outlets = 3"
+        ),
+        1
+    );
+
+    let id: i64 = conn
+        .query_row("SELECT id FROM articles WHERE guid = 'w1'", [], |r| {
+            r.get(0)
+        })
+        .expect("w1");
+    let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["similar", &id.to_string(), "--format", "json", "--db"])
+        .arg(dir.path().join("rasd.db"))
+        .output()
+        .expect("similar");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = v.as_array().expect("array");
+    assert!(rows.len() >= 2);
+    let firsts: Vec<&str> = rows[..2]
+        .iter()
+        .map(|r| {
+            r["url"]
+                .as_str()
+                .expect("url")
+                .rsplit('/')
+                .next()
+                .expect("guid")
+        })
+        .collect();
+    assert!(
+        firsts.contains(&"g1") && firsts.contains(&"i1"),
+        "{firsts:?}"
+    );
+    assert!(rows[0]["same_story"].as_bool().expect("bool"));
+    for key in [
+        "id",
+        "url",
+        "title",
+        "source",
+        "published_at",
+        "score",
+        "same_story",
+    ] {
+        assert!(rows[0].get(key).is_some(), "{key}");
+    }
+}
