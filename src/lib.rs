@@ -13,6 +13,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod export;
 pub mod feed;
 pub mod feeds_cmd;

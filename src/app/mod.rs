@@ -25,8 +25,23 @@ pub fn load_analyzer(
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    init_logging();
-    let g = cli.global.clone();
+    let daemon = matches!(&cli.command, Some(Command::Poll(p)) if p.daemon);
+    init_logging(if daemon { "info" } else { "warn" });
+    let mut g = cli.global.clone();
+    // The demo lives as long as this function: its folder is removed when it drops.
+    let _demo = if cli.demo {
+        let d = rasd::demo::prepare(g.data.as_deref()).context("preparing the demo")?;
+        g.db = Some(d.db.clone());
+        g.feeds = Some(d.feeds.clone());
+        eprintln!(
+            "rasd demo: {} articles from 8 bundled feeds in {}",
+            80,
+            d.dir.display()
+        );
+        Some(d)
+    } else {
+        None
+    };
     match cli.command {
         Some(Command::Poll(args)) => poll(&g, args),
         Some(Command::Query(args)) => query::query(&g, args),
@@ -63,11 +78,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn init_logging() {
+/// Logs go to stderr, in colour only on a terminal without NO_COLOR. The daemon logs at info
+/// (alerts, poll rounds) by default; other commands only warn.
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RASD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
@@ -125,7 +144,7 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
                     if let PollEvent::Finished(s) = ev
                         && (s.feeds > 0)
                     {
-                        tracing::warn!(
+                        tracing::info!(
                             feeds = s.feeds,
                             new = s.new_articles,
                             failed = s.failed.len(),

@@ -287,7 +287,7 @@ impl Poller {
                     summary.updated_articles += updated;
                     summary.alerts += alerts.len();
                     for a in alerts {
-                        tracing::warn!(rule = %a.rule, source = %a.source, id = a.id, title = %a.title, "alert");
+                        tracing::info!(rule = %a.rule, source = %a.source, id = a.id, title = %a.title, "alert");
                         if let Some(r) = self.rules.iter().find(|r| r.name == a.rule) {
                             crate::rules::spawn_exec(&r.exec, a);
                         }
