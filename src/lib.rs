@@ -23,4 +23,5 @@ pub mod query;
 pub mod store;
 pub mod tag;
 pub mod text;
+pub mod tui;
 pub mod util;

@@ -25,7 +25,10 @@ pub fn load_analyzer(
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    init_logging();
+    // Log lines on stderr would be drawn over the TUI's screen.
+    if !matches!(cli.command, None | Some(Command::Tui { .. })) {
+        init_logging();
+    }
     let g = cli.global.clone();
     match cli.command {
         Some(Command::Poll(args)) => poll(&g, args),
@@ -39,19 +42,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             &g,
             command.unwrap_or(FeedsCommand::List(Default::default())),
         ),
-        None => {
-            // The terminal UI lands with its own issue; until then the bare command polls.
-            poll(
-                &g,
-                PollArgs {
-                    once: true,
-                    daemon: false,
-                    all: false,
-                    quiet: false,
-                },
-            )
-        }
+        Some(Command::Tui { no_poll }) => tui(&g, no_poll),
+        None => tui(&g, false),
     }
+}
+
+fn tui(g: &rasd::cli::Global, no_poll: bool) -> Result<ExitCode> {
+    let config = load_config(g)?;
+    let sources = config
+        .feeds
+        .iter()
+        .map(|f| (f.key.clone(), f.name.clone()))
+        .collect();
+    let analyzer = std::sync::Arc::new(load_analyzer(g, sources)?);
+    rasd::tui::run(&db_path(g), config, analyzer, no_poll)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn init_logging() {

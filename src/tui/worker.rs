@@ -1,0 +1,58 @@
+//! Background work: the poller on its own thread with its own tokio runtime, reporting to the
+//! UI by message ([`Msg`]) over a std channel. It never touches UI state; when the UI is gone
+//! (the receiver dropped) its sends fail quietly and the thread ends with the poll.
+
+use super::app::Msg;
+use crate::analyze::Analyzer;
+use crate::config::Config;
+use crate::poll::Poller;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+/// Starts one poll round (`all`: every feed, due or not) on a new thread.
+pub fn spawn_poll(
+    db: PathBuf,
+    config: Config,
+    analyzer: Arc<Analyzer>,
+    all: bool,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("rasd-poll".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                    return;
+                }
+            };
+            let poller = match Poller::new(&db, config) {
+                Ok(p) => p.with_analyzer(analyzer),
+                Err(e) => {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let (etx, mut erx) = tokio::sync::mpsc::unbounded_channel();
+                let fwd_tx = tx.clone();
+                let fwd = tokio::spawn(async move {
+                    while let Some(ev) = erx.recv().await {
+                        if fwd_tx.send(Msg::Poll(ev)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let res = poller.poll_once(all, Some(etx)).await;
+                let _ = fwd.await;
+                if let Err(e) = res {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                }
+            });
+        })
+}
