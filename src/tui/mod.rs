@@ -13,6 +13,9 @@ pub mod bidi;
 pub mod view;
 pub mod worker;
 
+#[cfg(test)]
+mod tests;
+
 use crate::analyze::Analyzer;
 use crate::config::Config;
 use crate::store::Store;
@@ -238,7 +241,7 @@ impl Drop for TerminalGuard {
 }
 
 #[cfg(test)]
-mod tests {
+mod osc_tests {
     use super::*;
 
     #[test]

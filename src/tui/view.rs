@@ -252,7 +252,13 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         f.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
         return;
     }
-    let src_w = if w >= 60 { 10 } else { 6 };
+    let src_w = if w >= 70 {
+        12
+    } else if w >= 40 {
+        8
+    } else {
+        5
+    };
     let fixed = 11 + 1 + src_w + 1 + 1 + 1;
     let title_w = w.saturating_sub(fixed);
     let off = list_offset(app.offset, app.selected, h);
