@@ -217,11 +217,12 @@ impl App {
         if let Some(id) = keep {
             match self.rows.iter().position(|r| r.id == id) {
                 Some(i) => {
-                    // Rows that arrived above push the selection down; push the view with it.
-                    if i >= old_sel {
-                        self.offset += i - old_sel;
-                    } else {
-                        self.offset = self.offset.saturating_sub(old_sel - i);
+                    // Rows that arrived above push the selection down. At the top of the list
+                    // the new rows show (the selection stays on its article, one row lower);
+                    // scrolled down, the view moves with it so the row does not jump.
+                    let at_top = self.offset == 0 && i < self.page.max(1);
+                    if !at_top {
+                        self.offset = (self.offset + i).saturating_sub(old_sel);
                     }
                     self.selected = i;
                 }
@@ -462,16 +463,10 @@ impl App {
             Action::ClearFilter => {
                 self.apply_filter_text("");
             }
-            Action::FlagPicker => {
-                if self.selected_row().is_some() {
-                    self.mode = Mode::FlagPicker;
-                }
-            }
-            Action::StartNote => {
-                if self.selected_row().is_some() {
-                    self.note.clear();
-                    self.mode = Mode::Note;
-                }
+            Action::FlagPicker if self.selected_row().is_some() => self.mode = Mode::FlagPicker,
+            Action::StartNote if self.selected_row().is_some() => {
+                self.note.clear();
+                self.mode = Mode::Note;
             }
             Action::Unflag => self.unflag(),
             Action::OpenLink => {
