@@ -56,6 +56,8 @@ pub fn run(
     analyzer: Arc<Analyzer>,
     no_poll: bool,
 ) -> Result<(), TuiError> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
     let store = Store::open(db)?;
     let mode = BidiMode::from_setting(&config.settings.rtl);
     let mut app = App::new(
@@ -85,6 +87,7 @@ pub fn run(
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     terminal.clear()?;
     draw(&mut terminal, &mut app)?;
+    timings.first_frame = Some(started.elapsed());
     if !no_poll {
         poll(false, &mut app);
         draw(&mut terminal, &mut app)?;
@@ -93,8 +96,10 @@ pub fn run(
     let mut last_check = Instant::now();
     while !app.quit {
         let mut dirty = false;
+        let mut key_at = None;
         // Wait for input briefly; background news and the data_version check run in between.
         if event::poll(Duration::from_millis(100))? {
+            key_at = Some(Instant::now());
             // Drain everything already typed before drawing, so fast typing never lags.
             loop {
                 dirty |= handle_event(&mut app, event::read()?, terminal.size()?.into());
@@ -135,9 +140,55 @@ pub fn run(
         }
         if dirty && !app.quit {
             draw(&mut terminal, &mut app)?;
+            if let Some(t) = key_at {
+                timings.key_frames.push(t.elapsed());
+            }
         }
     }
+    drop(terminal);
+    drop(_guard);
+    if let Some(path) = std::env::var_os("RASD_TUI_TIMINGS") {
+        std::fs::write(path, timings.report())?;
+    }
     Ok(())
+}
+
+/// What the bench reads (`RASD_TUI_TIMINGS=file`): time to the first frame from `run`, and
+/// from reading a key to the end of the redraw it caused.
+#[derive(Default)]
+struct Timings {
+    first_frame: Option<Duration>,
+    key_frames: Vec<Duration>,
+}
+
+impl Timings {
+    fn report(&self) -> String {
+        let mut k = self.key_frames.clone();
+        k.sort();
+        let pct = |p: f64| -> f64 {
+            if k.is_empty() {
+                return 0.0;
+            }
+            let i = ((k.len() as f64 - 1.0) * p).round() as usize;
+            k[i.min(k.len() - 1)].as_secs_f64() * 1000.0
+        };
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+            })
+            .unwrap_or_default();
+        format!(
+            "first_frame_ms {:.1}\nkeys {}\nkey_to_frame_p50_ms {:.2}\nkey_to_frame_p95_ms {:.2}\nkey_to_frame_max_ms {:.2}\npeak_rss {rss}\n",
+            self.first_frame.map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0),
+            k.len(),
+            pct(0.5),
+            pct(0.95),
+            pct(1.0),
+        )
+    }
 }
 
 fn draw(
