@@ -117,3 +117,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+impl Store {
+    /// How many enabled feeds failed their last poll, for the status bar. Cheaper than
+    /// `feed_health` (which counts every feed's articles).
+    pub fn failing_feeds(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM feeds WHERE enabled AND consecutive_failures > 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 /// Rows read at first; more are read as the selection nears the end.
 const PAGE_ROWS: usize = 500;
-const FACET_LIMIT: usize = 8;
+pub const FACET_LIMIT: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -61,6 +61,8 @@ pub enum Msg {
     Poll(PollEvent),
     /// The poll thread could not run at all (bad config, unopenable database).
     PollError(String),
+    /// Facet counts for the query of a generation (stale generations are dropped).
+    Facets(u64, Facets),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,6 +125,9 @@ pub struct App {
     pub message: Option<String>,
     pub effects: Vec<Effect>,
     pub timeline: Option<Timeline>,
+    /// Where facet counts are computed off the UI thread; None computes them inline.
+    pub facet_jobs: Option<std::sync::mpsc::Sender<(u64, Query)>>,
+    facet_generation: u64,
     /// Colours on (off under NO_COLOR: bold and reverse video carry the meaning).
     pub color: bool,
     data_version: i64,
@@ -135,6 +140,18 @@ impl App {
         labels: Vec<(String, String)>,
         bidi: BidiMode,
         now: DateTime<Utc>,
+    ) -> App {
+        App::with_facet_worker(store, analyzer, labels, bidi, now, None)
+    }
+
+    /// Like [`App::new`], facet counts computed by the worker behind `facet_jobs`.
+    pub fn with_facet_worker(
+        store: Store,
+        analyzer: Arc<Analyzer>,
+        labels: Vec<(String, String)>,
+        bidi: BidiMode,
+        now: DateTime<Utc>,
+        facet_jobs: Option<std::sync::mpsc::Sender<(u64, Query)>>,
     ) -> App {
         let data_version = store.data_version().unwrap_or(0);
         let mut app = App {
@@ -171,6 +188,8 @@ impl App {
             effects: vec![],
             timeline: None,
             color: true,
+            facet_jobs,
+            facet_generation: 0,
             data_version,
         };
         app.reload();
@@ -232,21 +251,23 @@ impl App {
             self.selected = 0;
             self.offset = 0;
         }
-        self.facets = self
-            .store
-            .facets(&self.query, FACET_LIMIT)
-            .unwrap_or_default();
+        // Facet counts scan every matching article: on a big archive that is seconds, so the
+        // runtime computes them on a worker and they arrive as a message (tests: inline).
+        self.facet_generation += 1;
+        match &self.facet_jobs {
+            Some(tx) => {
+                let _ = tx.send((self.facet_generation, self.query.clone()));
+            }
+            None => {
+                self.facets = self
+                    .store
+                    .facets(&self.query, FACET_LIMIT)
+                    .unwrap_or_default();
+            }
+        }
         let n = self.side_entries().len();
         self.side_selected = self.side_selected.min(n.saturating_sub(1));
-        self.failing = self
-            .store
-            .feed_health()
-            .map(|h| {
-                h.iter()
-                    .filter(|f| f.consecutive_failures > 0 || f.status == "failing")
-                    .count()
-            })
-            .unwrap_or(0);
+        self.failing = self.store.failing_feeds().unwrap_or(0) as usize;
         if self.selected_row().map(|r| r.id) != self.detail.as_ref().map(|d| d.id) {
             self.load_detail();
         }
@@ -384,6 +405,13 @@ impl App {
                     s.failed.len()
                 ));
                 self.reload();
+            }
+            Msg::Facets(generation, f) => {
+                if generation == self.facet_generation {
+                    self.facets = f;
+                    let n = self.side_entries().len();
+                    self.side_selected = self.side_selected.min(n.saturating_sub(1));
+                }
             }
             Msg::PollError(e) => {
                 self.poll.running = false;

@@ -60,16 +60,17 @@ pub fn run(
     let mut timings = Timings::default();
     let store = Store::open(db)?;
     let mode = BidiMode::from_setting(&config.settings.rtl);
-    let mut app = App::new(
+    let (tx, rx) = mpsc::channel();
+    let facet_jobs = worker::spawn_facets(db.to_path_buf(), tx.clone()).ok();
+    let mut app = App::with_facet_worker(
         store,
         analyzer.clone(),
         config.labels.clone(),
         mode,
         chrono::Utc::now(),
+        facet_jobs,
     );
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-
-    let (tx, rx) = mpsc::channel();
     let poll = |all: bool, app: &mut App| {
         app.poll.running = true;
         if let Err(e) = worker::spawn_poll(
@@ -182,7 +183,9 @@ impl Timings {
             .unwrap_or_default();
         format!(
             "first_frame_ms {:.1}\nkeys {}\nkey_to_frame_p50_ms {:.2}\nkey_to_frame_p95_ms {:.2}\nkey_to_frame_max_ms {:.2}\npeak_rss {rss}\n",
-            self.first_frame.map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0),
+            self.first_frame
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(0.0),
             k.len(),
             pct(0.5),
             pct(0.95),

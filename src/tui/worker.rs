@@ -56,3 +56,31 @@ pub fn spawn_poll(
             });
         })
 }
+
+/// Starts the facet worker: its own read-only connection; of the requests queued while it
+/// was busy only the newest is computed (typing a filter queues one per key).
+pub fn spawn_facets(
+    db: PathBuf,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query)>> {
+    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query)>();
+    std::thread::Builder::new()
+        .name("rasd-facets".into())
+        .spawn(move || {
+            let Ok(store) = crate::store::Store::open_read_only(&db) else {
+                return;
+            };
+            while let Ok(mut job) = jobs.recv() {
+                while let Ok(newer) = jobs.try_recv() {
+                    job = newer;
+                }
+                let facets = store
+                    .facets(&job.1, super::app::FACET_LIMIT)
+                    .unwrap_or_default();
+                if tx.send(Msg::Facets(job.0, facets)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(jobs_tx)
+}
