@@ -287,10 +287,19 @@ impl App {
             self.selected = i;
             self.load_detail();
         }
-        // Near the end of what was read: read further.
+        // Near the end of what was read: read the next page after the last row (keyset), not
+        // everything again.
         if self.selected + 50 >= self.rows.len() && self.rows.len() == self.limit {
-            self.limit += PAGE_ROWS;
-            self.reload();
+            let last = self.rows.last().map(|r| (r.published_at.clone(), r.id));
+            if let Some((published, id)) = last
+                && let Ok(more) =
+                    self.store
+                        .articles_after(&self.query, (&published, id), PAGE_ROWS)
+            {
+                // A short page means the end: the limit then stays above the row count.
+                self.limit += PAGE_ROWS;
+                self.rows.extend(more);
+            }
         }
         let page = self.page.max(1);
         if self.selected < self.offset {

@@ -435,3 +435,19 @@ fn resize_down_to_tiny_does_not_panic() {
         let _ = screen(&mut app, w, h);
     }
 }
+
+#[test]
+fn keyset_pages_continue_where_the_list_ends() {
+    let env = Env::new();
+    let app = env.app();
+    let all = app
+        .store
+        .query_articles(&app.query, crate::store::articles::Sort::Newest, None)
+        .expect("all");
+    let first = &all[1];
+    let rest = app
+        .store
+        .articles_after(&app.query, (&first.published_at, first.id), 10)
+        .expect("page");
+    assert_eq!(rest, all[2..].to_vec());
+}
