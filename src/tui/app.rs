@@ -61,6 +61,8 @@ pub enum Msg {
     Poll(PollEvent),
     /// The poll thread could not run at all (bad config, unopenable database).
     PollError(String),
+    /// The list for the filter of a generation (stale generations are dropped).
+    Rows(u64, Vec<ArticleRow>),
     /// Facet counts for the query of a generation (stale generations are dropped).
     Facets(u64, Facets),
 }
@@ -128,6 +130,11 @@ pub struct App {
     /// Where facet counts are computed off the UI thread; None computes them inline.
     pub facet_jobs: Option<std::sync::mpsc::Sender<(u64, Query)>>,
     facet_generation: u64,
+    /// Where a new filter's list is read off the UI thread; None reads it inline.
+    pub list_jobs: Option<std::sync::mpsc::Sender<(u64, Query, usize)>>,
+    list_generation: u64,
+    /// A new filter's rows are being read.
+    pub loading: bool,
     /// Colours on (off under NO_COLOR: bold and reverse video carry the meaning).
     pub color: bool,
     data_version: i64,
@@ -190,6 +197,9 @@ impl App {
             color: true,
             facet_jobs,
             facet_generation: 0,
+            list_jobs: None,
+            list_generation: 0,
+            loading: false,
             data_version,
         };
         app.reload();
@@ -224,15 +234,21 @@ impl App {
     /// Re-reads the list, facets and feed health for the current query, keeping the selected
     /// article selected and at the same place on screen.
     pub fn reload(&mut self) {
-        let keep = self.selected_row().map(|r| r.id);
-        let old_sel = self.selected;
         match self
             .store
             .query_articles(&self.query, Sort::Newest, Some(self.limit))
         {
-            Ok(rows) => self.rows = rows,
+            Ok(rows) => self.apply_rows(rows),
             Err(e) => self.message = Some(format!("query failed: {e}")),
         }
+        self.refresh_side();
+    }
+
+    /// Puts freshly read rows in place, keeping the selected article selected.
+    fn apply_rows(&mut self, rows: Vec<ArticleRow>) {
+        let keep = self.selected_row().map(|r| r.id);
+        let old_sel = self.selected;
+        self.rows = rows;
         if let Some(id) = keep {
             match self.rows.iter().position(|r| r.id == id) {
                 Some(i) => {
@@ -251,6 +267,13 @@ impl App {
             self.selected = 0;
             self.offset = 0;
         }
+        if self.selected_row().map(|r| r.id) != self.detail.as_ref().map(|d| d.id) {
+            self.load_detail();
+        }
+    }
+
+    /// Facets and the failing-feed count for the current query.
+    fn refresh_side(&mut self) {
         // Facet counts scan every matching article: on a big archive that is seconds, so the
         // runtime computes them on a worker and they arrive as a message (tests: inline).
         self.facet_generation += 1;
@@ -268,9 +291,6 @@ impl App {
         let n = self.side_entries().len();
         self.side_selected = self.side_selected.min(n.saturating_sub(1));
         self.failing = self.store.failing_feeds().unwrap_or(0) as usize;
-        if self.selected_row().map(|r| r.id) != self.detail.as_ref().map(|d| d.id) {
-            self.load_detail();
-        }
     }
 
     fn load_detail(&mut self) {
@@ -373,8 +393,20 @@ impl App {
                     self.limit = PAGE_ROWS;
                     self.selected = 0;
                     self.offset = 0;
-                    self.reload();
-                    self.load_detail();
+                    // A broad filter on a big archive can take a few hundred ms to read: the
+                    // worker reads it and the rows arrive as a message, so typing never waits.
+                    self.list_generation += 1;
+                    match &self.list_jobs {
+                        Some(tx) => {
+                            let _ = tx.send((self.list_generation, self.query.clone(), self.limit));
+                            self.loading = true;
+                            self.refresh_side();
+                        }
+                        None => {
+                            self.reload();
+                            self.load_detail();
+                        }
+                    }
                 }
                 true
             }
@@ -414,6 +446,12 @@ impl App {
                     s.failed.len()
                 ));
                 self.reload();
+            }
+            Msg::Rows(generation, rows) => {
+                if generation == self.list_generation {
+                    self.loading = false;
+                    self.apply_rows(rows);
+                }
             }
             Msg::Facets(generation, f) => {
                 if generation == self.facet_generation {

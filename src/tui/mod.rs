@@ -70,6 +70,7 @@ pub fn run(
         chrono::Utc::now(),
         facet_jobs,
     );
+    app.list_jobs = worker::spawn_lists(db.to_path_buf(), tx.clone()).ok();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let poll = |all: bool, app: &mut App| {
         app.poll.running = true;
@@ -272,8 +273,13 @@ fn restore() {
 impl TerminalGuard {
     fn enter(mode: BidiMode) -> std::io::Result<TerminalGuard> {
         let previous = std::panic::take_hook();
+        // Only a panic of the UI thread ends the UI; one in the poll thread must not tear the
+        // terminal out from under a UI that keeps running.
+        let ui = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
-            restore();
+            if std::thread::current().id() == ui {
+                restore();
+            }
             previous(info);
         }));
         terminal::enable_raw_mode()?;

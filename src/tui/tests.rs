@@ -451,3 +451,23 @@ fn keyset_pages_continue_where_the_list_ends() {
         .expect("page");
     assert_eq!(rest, all[2..].to_vec());
 }
+
+#[test]
+fn typed_filters_are_read_by_the_workers() {
+    let env = Env::new();
+    let mut app = env.app();
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.list_jobs = Some(super::worker::spawn_lists(env.db(), tx.clone()).expect("list worker"));
+    app.facet_jobs = Some(super::worker::spawn_facets(env.db(), tx).expect("facet worker"));
+    type_filter(&mut app, "actor:nato");
+    assert!(app.loading);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.loading || app.facets.total != 3 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let msg = rx.recv_timeout(left).expect("worker answers before the deadline");
+        app.on_msg(msg);
+    }
+    assert_eq!(app.rows.len(), 3);
+    assert!(app.rows.iter().all(|r| r.actors.iter().any(|a| a == "nato")));
+    assert_eq!(app.detail.as_ref().map(|d| d.id), app.rows.first().map(|r| r.id));
+}

@@ -132,7 +132,11 @@ fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
 fn filter_bar(app: &App, f: &mut Frame, area: Rect, err_area: Rect, theme: &Theme) {
     let editing = app.mode == Mode::Filter;
     let text = if editing { &app.input } else { &app.filter };
-    let count = format!(" {} articles ", app.facets.total);
+    let count = if app.loading {
+        " reading… ".to_string()
+    } else {
+        format!(" {} articles ", app.facets.total)
+    };
     let avail = (area.width as usize).saturating_sub(count.width() + 3);
     // The filter is typed in logical order; it stays so (the analyst edits its end).
     let shown = bidi::fit(&bidi::clean(text), avail);

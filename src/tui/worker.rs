@@ -84,3 +84,31 @@ pub fn spawn_facets(
         })?;
     Ok(jobs_tx)
 }
+
+/// Starts the list worker: reads the first page of a new filter's articles on its own
+/// read-only connection; of the requests queued while it was busy only the newest is read.
+pub fn spawn_lists(
+    db: PathBuf,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query, usize)>> {
+    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query, usize)>();
+    std::thread::Builder::new()
+        .name("rasd-list".into())
+        .spawn(move || {
+            let Ok(store) = crate::store::Store::open_read_only(&db) else {
+                return;
+            };
+            while let Ok(mut job) = jobs.recv() {
+                while let Ok(newer) = jobs.try_recv() {
+                    job = newer;
+                }
+                let rows = store
+                    .query_articles(&job.1, crate::store::articles::Sort::Newest, Some(job.2))
+                    .unwrap_or_default();
+                if tx.send(Msg::Rows(job.0, rows)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(jobs_tx)
+}
