@@ -233,13 +233,23 @@ impl App {
 
     /// Re-reads the list, facets and feed health for the current query, keeping the selected
     /// article selected and at the same place on screen.
+    ///
+    /// With a list worker the rows are read there (a broad filter on a big archive takes a
+    /// few hundred ms) and arrive as [`Msg::Rows`]; without one (tests) they are read inline.
     pub fn reload(&mut self) {
-        match self
-            .store
-            .query_articles(&self.query, Sort::Newest, Some(self.limit))
-        {
-            Ok(rows) => self.apply_rows(rows),
-            Err(e) => self.message = Some(format!("query failed: {e}")),
+        self.list_generation += 1;
+        match &self.list_jobs {
+            Some(tx) => {
+                let _ = tx.send((self.list_generation, self.query.clone(), self.limit));
+                self.loading = true;
+            }
+            None => match self
+                .store
+                .query_articles(&self.query, Sort::Newest, Some(self.limit))
+            {
+                Ok(rows) => self.apply_rows(rows),
+                Err(e) => self.message = Some(format!("query failed: {e}")),
+            },
         }
         self.refresh_side();
     }
@@ -393,19 +403,9 @@ impl App {
                     self.limit = PAGE_ROWS;
                     self.selected = 0;
                     self.offset = 0;
-                    // A broad filter on a big archive can take a few hundred ms to read: the
-                    // worker reads it and the rows arrive as a message, so typing never waits.
-                    self.list_generation += 1;
-                    match &self.list_jobs {
-                        Some(tx) => {
-                            let _ = tx.send((self.list_generation, self.query.clone(), self.limit));
-                            self.loading = true;
-                            self.refresh_side();
-                        }
-                        None => {
-                            self.reload();
-                            self.load_detail();
-                        }
+                    self.reload();
+                    if self.list_jobs.is_none() {
+                        self.load_detail();
                     }
                 }
                 true

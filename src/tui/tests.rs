@@ -464,10 +464,19 @@ fn typed_filters_are_read_by_the_workers() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while app.loading || app.facets.total != 3 {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let msg = rx.recv_timeout(left).expect("worker answers before the deadline");
+        let msg = rx
+            .recv_timeout(left)
+            .expect("worker answers before the deadline");
         app.on_msg(msg);
     }
     assert_eq!(app.rows.len(), 3);
-    assert!(app.rows.iter().all(|r| r.actors.iter().any(|a| a == "nato")));
-    assert_eq!(app.detail.as_ref().map(|d| d.id), app.rows.first().map(|r| r.id));
+    assert!(
+        app.rows
+            .iter()
+            .all(|r| r.actors.iter().any(|a| a == "nato"))
+    );
+    assert_eq!(
+        app.detail.as_ref().map(|d| d.id),
+        app.rows.first().map(|r| r.id)
+    );
 }
