@@ -152,6 +152,7 @@ fn both(app: &mut App, name: &str) {
 
 fn type_filter(app: &mut App, text: &str) {
     app.update(Action::StartFilter);
+    app.update(Action::ClearFilter);
     for c in text.chars() {
         app.update(Action::Input(c));
     }
@@ -478,5 +479,28 @@ fn typed_filters_are_read_by_the_workers() {
     assert_eq!(
         app.detail.as_ref().map(|d| d.id),
         app.rows.first().map(|r| r.id)
+    );
+}
+
+#[test]
+fn filter_history_walks_back_and_forth() {
+    let env = Env::new();
+    let mut app = env.app();
+    for f in ["actor:nato", "actor:china"] {
+        type_filter(&mut app, f);
+        app.update(Action::Submit);
+    }
+    app.update(Action::StartFilter);
+    app.update(Action::HistoryPrev);
+    assert_eq!(app.input, "actor:china");
+    app.update(Action::HistoryPrev);
+    assert_eq!(app.input, "actor:nato");
+    assert_eq!(app.filter, "actor:nato", "history entries apply live");
+    app.update(Action::HistoryNext);
+    assert_eq!(app.input, "actor:china");
+    app.update(Action::Cancel);
+    assert_eq!(
+        app.filter, "actor:china",
+        "Esc restores the filter in force before"
     );
 }

@@ -558,6 +558,13 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             theme.fg(Color::Red),
         ));
     }
+    if !app.filter.is_empty() && app.mode != Mode::Filter {
+        let f = bidi::fit(&bidi::clean(&app.filter), (area.width as usize / 3).max(10));
+        parts.push(Span::styled(
+            format!("· filter: {f} "),
+            theme.fg(Color::Cyan),
+        ));
+    }
     if let Some(m) = &app.message {
         parts.push(Span::styled(
             format!("· {} ", bidi::clean(m)),
