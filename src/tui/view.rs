@@ -418,47 +418,52 @@ fn reader_pane(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         ));
     }
     // Chips: English name, then the Arabic name shaped on its own.
-    let actors: Vec<String> = d
+    let chip = |en: &str, ar: &str, tail: String| Chip {
+        en: bidi::clean(en),
+        ar: ar.to_string(),
+        tail,
+    };
+    let actors: Vec<Chip> = d
         .actors
         .iter()
         .map(|(key, mentions, _)| match app.analyzer.tagger.actor(key) {
-            Some(a) => format!(
-                "[{} {} ×{mentions}]",
-                bidi::clean(&a.name_en),
-                bidi::line(&a.name_ar, 30, mode, false)
-            ),
-            None => format!("[{} ×{mentions}]", bidi::clean(key)),
+            Some(a) => chip(&a.name_en, &a.name_ar, format!(" ×{mentions}")),
+            None => chip(key, "", format!(" ×{mentions}")),
         })
         .collect();
-    chips(&mut lines, "actors ", &actors, w, theme.fg(Color::Cyan));
-    let topics: Vec<String> = d
+    chips(
+        &mut lines,
+        "actors ",
+        &actors,
+        w,
+        mode,
+        theme.fg(Color::Cyan),
+    );
+    let topics: Vec<Chip> = d
         .topics
         .iter()
         .map(|k| match app.analyzer.topic(k) {
-            Some(t) => format!(
-                "[{} {}]",
-                bidi::clean(&t.name_en),
-                bidi::line(&t.name_ar, 30, mode, false)
-            ),
-            None => format!("[{}]", bidi::clean(k)),
+            Some(t) => chip(&t.name_en, &t.name_ar, String::new()),
+            None => chip(k, "", String::new()),
         })
         .collect();
-    chips(&mut lines, "topics ", &topics, w, theme.fg(Color::Yellow));
-    let cands: Vec<String> = d
+    chips(
+        &mut lines,
+        "topics ",
+        &topics,
+        w,
+        mode,
+        theme.fg(Color::Yellow),
+    );
+    let cands: Vec<Chip> = d
         .candidates
         .iter()
         .map(|(name, role, n)| {
-            let role = role
-                .as_deref()
-                .map(|r| format!(" {}", bidi::line(r, 20, mode, false)));
-            format!(
-                "[{}{} ×{n}]",
-                bidi::line(name, 30, mode, false),
-                role.unwrap_or_default()
-            )
+            let role = role.as_deref().map(bidi::clean).unwrap_or_default();
+            chip(&role, name, format!(" ×{n}"))
         })
         .collect();
-    chips(&mut lines, "new names ", &cands, w, theme.dim());
+    chips(&mut lines, "new names ", &cands, w, mode, theme.dim());
     for fl in &d.flags {
         let by = fl
             .created_by
@@ -499,28 +504,62 @@ fn reader_pane(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
+/// A chip: an English part, an Arabic part (logical; laid out here so that a cut puts the
+/// ellipsis at its logical end) and a tail such as a count.
+struct Chip {
+    en: String,
+    ar: String,
+    tail: String,
+}
+
+impl Chip {
+    /// The chip's text with the Arabic part cut to at most `ar_budget` cells.
+    fn text(&self, ar_budget: usize, mode: BidiMode) -> String {
+        let ar = bidi::line(&self.ar, ar_budget, mode, false);
+        let sep = if self.en.is_empty() || ar.is_empty() {
+            ""
+        } else {
+            " "
+        };
+        format!("[{}{sep}{ar}{}]", self.en, self.tail)
+    }
+}
+
 /// Chips laid out left to right, wrapping between chips.
-fn chips(lines: &mut Vec<Line>, head: &'static str, items: &[String], w: usize, style: Style) {
+fn chips(
+    lines: &mut Vec<Line>,
+    head: &'static str,
+    items: &[Chip],
+    w: usize,
+    mode: BidiMode,
+    style: Style,
+) {
     if items.is_empty() {
         return;
     }
+    let hw = head.width();
     let mut cur: Vec<Span> = vec![Span::styled(
         head,
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    let mut cw = head.width();
-    for it in items {
-        let iw = it.width() + 1;
-        if cw + iw > w && cw > head.width() {
+    let mut cw = hw;
+    for chip in items {
+        let mut it = chip.text(30, mode);
+        if cw + it.width() + 1 > w && cw > hw {
             lines.push(Line::from(std::mem::take(&mut cur)));
-            cur.push(Span::raw(" ".repeat(head.width())));
-            cw = head.width();
+            cur.push(Span::raw(" ".repeat(hw)));
+            cw = hw;
         }
-        let it = if it.width() + cw > w {
-            bidi::fit(it, w.saturating_sub(cw))
-        } else {
-            it.clone()
-        };
+        if cw + it.width() > w {
+            // Too wide even on its own row: shorten the Arabic part (at its logical end),
+            // then, if still needed, the whole chip.
+            let fixed = chip.text(0, mode).width() + 1;
+            it = chip.text(w.saturating_sub(cw + fixed).min(30), mode);
+            if cw + it.width() > w {
+                it = bidi::fit(&it, w.saturating_sub(cw));
+            }
+        }
+        let iw = it.width() + 1;
         cur.push(Span::styled(it, style));
         cur.push(Span::raw(" "));
         cw += iw;
