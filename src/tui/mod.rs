@@ -2,7 +2,8 @@
 //! terminal (raw mode, alternate screen, explicit bidi mode, restoring all of it on exit and
 //! on panic) and the event loop that turns keys into actions, background news into messages
 //! and effects into terminal writes. State lives in [`app`], drawing in [`view`], Arabic
-//! layout in [`bidi`], key bindings in [`action`], the poll thread in [`worker`].
+//! layout in [`bidi`], key bindings in [`action`], the poll, list and facet threads in
+//! [`worker`].
 //!
 //! Startup never waits for the network: the first frame is drawn from the database, and the
 //! poll starts on its own thread.
@@ -10,6 +11,7 @@
 pub mod action;
 pub mod app;
 pub mod bidi;
+mod overlay;
 pub mod view;
 pub mod worker;
 

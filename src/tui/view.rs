@@ -6,25 +6,26 @@
 //! article list and the reader — side by side from 120 columns, the reader taking the list's
 //! place when it has focus on narrower screens.
 
-use super::action::{HELP, Mode};
+use super::action::Mode;
 use super::app::{App, FacetKind, Pane};
 use super::bidi::{self, BidiMode, Row};
+use super::overlay;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// Styles, with colour only when wanted (NO_COLOR): monochrome stays usable through bold and
 /// reverse video.
-struct Theme {
+pub(super) struct Theme {
     color: bool,
 }
 
 impl Theme {
-    fn fg(&self, c: Color) -> Style {
+    pub(super) fn fg(&self, c: Color) -> Style {
         if self.color {
             Style::default().fg(c)
         } else {
@@ -45,7 +46,7 @@ impl Theme {
             Style::default().add_modifier(Modifier::REVERSED)
         }
     }
-    fn dim(&self) -> Style {
+    pub(super) fn dim(&self) -> Style {
         self.fg(Color::DarkGray)
     }
 }
@@ -71,10 +72,10 @@ pub fn render(app: &App, f: &mut Frame) {
     main_area(app, f, rows[2], &theme);
     status_bar(app, f, rows[3], &theme);
     match app.mode {
-        Mode::Help => help(f, area),
-        Mode::FlagPicker => picker(app, f, area, &theme),
-        Mode::Note => note(app, f, area),
-        Mode::Timeline => timeline(app, f, area, &theme),
+        Mode::Help => overlay::help(f, area),
+        Mode::FlagPicker => overlay::picker(app, f, area, &theme),
+        Mode::Note => overlay::note(app, f, area),
+        Mode::Timeline => overlay::timeline(app, f, area, &theme),
         Mode::Normal | Mode::Filter => {}
     }
 }
@@ -618,151 +619,5 @@ fn status_bar(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(
         Paragraph::new(Line::from(parts)).style(Style::default().add_modifier(Modifier::REVERSED)),
         area,
-    );
-}
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-fn help(f: &mut Frame, area: Rect) {
-    let r = centered(area, 60, HELP.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    let lines: Vec<Line> = HELP
-        .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(
-                    format!(" {k:<12}"),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*v),
-            ])
-        })
-        .collect();
-    f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" keys ")),
-        r,
-    );
-}
-
-fn picker(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
-    let r = centered(area, 36, app.labels.len() as u16 + 4);
-    f.render_widget(Clear, r);
-    let mut lines: Vec<Line> = app
-        .labels
-        .iter()
-        .map(|(k, l)| {
-            Line::from(vec![
-                Span::styled(
-                    format!(" {} ", bidi::clean(k)),
-                    theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(bidi::line(l, 28, app.bidi, false)),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::styled(" no [labels] in feeds.toml", theme.dim()));
-    }
-    lines.push(Line::styled(" Esc cancels", theme.dim()));
-    f.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" flag as ")),
-        r,
-    );
-}
-
-fn note(app: &App, f: &mut Frame, area: Rect) {
-    let r = centered(area, area.width.saturating_sub(8).min(70), 3);
-    f.render_widget(Clear, r);
-    let inner_w = r.width.saturating_sub(4) as usize;
-    // The note is typed in logical order and shown so while typing; the reader shows it laid out.
-    let text = bidi::clean(&app.note);
-    let shown = if text.width() > inner_w {
-        let skip = text.width() - inner_w;
-        text.chars().skip(skip).collect()
-    } else {
-        text
-    };
-    let line = Line::from(vec![
-        Span::raw(shown),
-        Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED)),
-    ]);
-    f.render_widget(
-        Paragraph::new(line).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" note (Enter saves, Esc cancels) "),
-        ),
-        r,
-    );
-}
-
-fn timeline(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
-    let Some(t) = &app.timeline else { return };
-    let r = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
-    f.render_widget(Clear, r);
-    let b = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", bidi::clean(&t.title)));
-    let inner = b.inner(r);
-    f.render_widget(b, r);
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Min(5), Constraint::Length(6)])
-        .split(inner);
-    // As many days as fit at 6 columns each (bar 5, gap 1), the most recent ones.
-    let fit = (parts[0].width as usize / 6).max(1);
-    let days = &t.days[t.days.len().saturating_sub(fit)..];
-    let bars: Vec<Bar> = days
-        .iter()
-        .map(|(d, n)| {
-            Bar::default()
-                .value((*n).max(0) as u64)
-                .label(Line::from(d.get(5..).unwrap_or(d).to_string()))
-        })
-        .collect();
-    if bars.is_empty() {
-        f.render_widget(
-            Paragraph::new(Span::styled("no data", theme.dim())),
-            parts[0],
-        );
-    } else {
-        f.render_widget(
-            BarChart::default()
-                .data(BarGroup::default().bars(&bars))
-                .bar_width(5)
-                .bar_gap(1)
-                .bar_style(theme.fg(Color::Cyan)),
-            parts[0],
-        );
-    }
-    let mut co: Vec<Span> = vec![Span::styled(
-        "named with: ",
-        Style::default().add_modifier(Modifier::BOLD),
-    )];
-    for (k, n) in &t.co {
-        let name = app
-            .analyzer
-            .tagger
-            .actor(k)
-            .map(|a| bidi::clean(&a.name_en))
-            .unwrap_or_else(|| bidi::clean(k));
-        co.push(Span::raw(format!("{name} ({n})  ")));
-    }
-    f.render_widget(
-        Paragraph::new(Line::from(co)).wrap(ratatui::widgets::Wrap { trim: true }),
-        parts[1],
     );
 }
