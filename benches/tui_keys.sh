@@ -6,7 +6,7 @@
 set -eu
 dir=$1; what=$2
 rasd=${RASD:-$(pwd)/target/release/rasd}
-S="-L rasd-bench-$$"
+S="-S $dir/tmux-bench.sock"
 out="$dir/timings-$what.txt"
 rm -f "$out"
 t0=$(date +%s%N)

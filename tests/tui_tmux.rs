@@ -80,7 +80,8 @@ impl Env {
         .expect("feeds.toml");
         let env = Env {
             _server: server,
-            socket: format!("rasd-test-{}-{name}", std::process::id()),
+            // The server's socket lives in the test's directory and goes with it.
+            socket: dir.path().join("tmux.sock").display().to_string(),
             session: "rasd".into(),
             dir,
         };
@@ -112,7 +113,7 @@ impl Env {
 
     fn tmux(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux")
-            .arg("-L")
+            .arg("-S")
             .arg(&self.socket)
             .args(args)
             .output()
