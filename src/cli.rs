@@ -35,6 +35,12 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The terminal UI (also what bare `rasd` runs)
+    Tui {
+        /// Do not poll the feeds at start
+        #[arg(long)]
+        no_poll: bool,
+    },
     /// Poll feeds: once (for cron) or forever on each feed's schedule
     Poll(PollArgs),
     /// Feed health and OPML import/export

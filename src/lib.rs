@@ -27,4 +27,5 @@ pub mod store;
 pub mod story;
 pub mod tag;
 pub mod text;
+pub mod tui;
 pub mod util;

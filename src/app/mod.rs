@@ -25,19 +25,24 @@ pub fn load_analyzer(
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // Log lines on stderr would be drawn over the TUI's screen.
+    let tui_mode = matches!(cli.command, None | Some(Command::Tui { .. }));
     let daemon = matches!(&cli.command, Some(Command::Poll(p)) if p.daemon);
-    init_logging(if daemon { "info" } else { "warn" });
+    if !tui_mode {
+        init_logging(if daemon { "info" } else { "warn" });
+    }
     let mut g = cli.global.clone();
     // The demo lives as long as this function: its folder is removed when it drops.
     let _demo = if cli.demo {
         let d = rasd::demo::prepare(g.data.as_deref()).context("preparing the demo")?;
         g.db = Some(d.db.clone());
         g.feeds = Some(d.feeds.clone());
-        eprintln!(
-            "rasd demo: {} articles from 8 bundled feeds in {}",
-            80,
-            d.dir.display()
-        );
+        if !tui_mode {
+            eprintln!(
+                "rasd demo: 80 articles from 8 bundled feeds in {}",
+                d.dir.display()
+            );
+        }
         Some(d)
     } else {
         None
@@ -63,19 +68,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             &g,
             command.unwrap_or(FeedsCommand::List(Default::default())),
         ),
-        None => {
-            // The terminal UI lands with its own issue; until then the bare command polls.
-            poll(
-                &g,
-                PollArgs {
-                    once: true,
-                    daemon: false,
-                    all: false,
-                    quiet: false,
-                },
-            )
-        }
+        Some(Command::Tui { no_poll }) => tui(&g, no_poll),
+        // The demo's feeds are bundled files: nothing to poll.
+        None => tui(&g, cli.demo),
     }
+}
+
+fn tui(g: &rasd::cli::Global, no_poll: bool) -> Result<ExitCode> {
+    let config = load_config(g)?;
+    let sources = config
+        .feeds
+        .iter()
+        .map(|f| (f.key.clone(), f.name.clone()))
+        .collect();
+    let analyzer = std::sync::Arc::new(load_analyzer(g, sources)?);
+    compile_rules(&config, &analyzer)?;
+    rasd::tui::run(&db_path(g), config, analyzer, no_poll)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Logs go to stderr, in colour only on a terminal without NO_COLOR. The daemon logs at info

@@ -53,6 +53,27 @@ impl Store {
         sort: Sort,
         limit: Option<usize>,
     ) -> Result<Vec<ArticleRow>> {
+        self.select_articles(q, sort, limit, None)
+    }
+
+    /// The next page of [`Store::query_articles`] newest first: the articles that sort after
+    /// `(published_at, id)` (keyset pagination: reading page 100 costs what page 1 does).
+    pub fn articles_after(
+        &self,
+        q: &Query,
+        after: (&str, i64),
+        limit: usize,
+    ) -> Result<Vec<ArticleRow>> {
+        self.select_articles(q, Sort::Newest, Some(limit), Some(after))
+    }
+
+    fn select_articles(
+        &self,
+        q: &Query,
+        sort: Sort,
+        limit: Option<usize>,
+        after: Option<(&str, i64)>,
+    ) -> Result<Vec<ArticleRow>> {
         let (clause, mut params) = to_sql(q);
         let rank = match sort {
             Sort::Relevance => relevance_match(q),
@@ -76,6 +97,11 @@ impl Store {
         }
         sql.push_str(" WHERE ");
         sql.push_str(&clause);
+        if let Some((published, id)) = after {
+            sql.push_str(" AND (a.published_at, a.id) < (?, ?)");
+            params.push(Value::Text(published.to_string()));
+            params.push(Value::Integer(id));
+        }
         sql.push_str(match (&rank, sort) {
             (Some(_), _) => " ORDER BY r.score, a.published_at DESC, a.id DESC",
             (None, Sort::Oldest) => " ORDER BY a.published_at, a.id",

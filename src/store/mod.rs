@@ -5,6 +5,7 @@
 //! transaction, so a crash leaves each feed either before or after that poll.
 
 pub mod articles;
+pub mod facets;
 pub mod flags;
 pub mod read;
 mod schema;

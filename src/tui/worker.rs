@@ -1,0 +1,116 @@
+//! Background work: the poller on its own thread with its own tokio runtime, reporting to the
+//! UI by message ([`Msg`]) over a std channel. It never touches UI state; when the UI is gone
+//! (the receiver dropped) its sends fail quietly and the thread ends with the poll.
+
+use super::app::Msg;
+use crate::analyze::Analyzer;
+use crate::config::Config;
+use crate::poll::Poller;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+/// Starts one poll round (`all`: every feed, due or not) on a new thread.
+pub fn spawn_poll(
+    db: PathBuf,
+    config: Config,
+    analyzer: Arc<Analyzer>,
+    all: bool,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("rasd-poll".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                    return;
+                }
+            };
+            // Rules were validated before the UI started; a bad one here only loses its alerts.
+            let rules = crate::rules::compile(&config.rules, &analyzer).unwrap_or_default();
+            let poller = match Poller::new(&db, config) {
+                Ok(p) => p.with_analyzer(analyzer).with_rules(rules),
+                Err(e) => {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let (etx, mut erx) = tokio::sync::mpsc::unbounded_channel();
+                let fwd_tx = tx.clone();
+                let fwd = tokio::spawn(async move {
+                    while let Some(ev) = erx.recv().await {
+                        if fwd_tx.send(Msg::Poll(ev)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let res = poller.poll_once(all, Some(etx)).await;
+                let _ = fwd.await;
+                if let Err(e) = res {
+                    let _ = tx.send(Msg::PollError(e.to_string()));
+                }
+            });
+        })
+}
+
+/// Starts the facet worker: its own read-only connection; of the requests queued while it
+/// was busy only the newest is computed (typing a filter queues one per key).
+pub fn spawn_facets(
+    db: PathBuf,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query)>> {
+    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query)>();
+    std::thread::Builder::new()
+        .name("rasd-facets".into())
+        .spawn(move || {
+            let Ok(store) = crate::store::Store::open_read_only(&db) else {
+                return;
+            };
+            while let Ok(mut job) = jobs.recv() {
+                while let Ok(newer) = jobs.try_recv() {
+                    job = newer;
+                }
+                let facets = store
+                    .facets(&job.1, super::app::FACET_LIMIT)
+                    .unwrap_or_default();
+                if tx.send(Msg::Facets(job.0, facets)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(jobs_tx)
+}
+
+/// Starts the list worker: reads the first page of a new filter's articles on its own
+/// read-only connection; of the requests queued while it was busy only the newest is read.
+pub fn spawn_lists(
+    db: PathBuf,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query, usize)>> {
+    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query, usize)>();
+    std::thread::Builder::new()
+        .name("rasd-list".into())
+        .spawn(move || {
+            let Ok(store) = crate::store::Store::open_read_only(&db) else {
+                return;
+            };
+            while let Ok(mut job) = jobs.recv() {
+                while let Ok(newer) = jobs.try_recv() {
+                    job = newer;
+                }
+                let rows = store
+                    .query_articles(&job.1, crate::store::articles::Sort::Newest, Some(job.2))
+                    .unwrap_or_default();
+                if tx.send(Msg::Rows(job.0, rows)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(jobs_tx)
+}
