@@ -311,12 +311,36 @@ impl Poller {
 type WriteRequest = (FeedUpdate, oneshot::Sender<Result<UpdateStats, StoreError>>);
 
 /// The one writer: applies updates in arrival order, each in its own transaction.
+/// Results waiting in the queue are committed together (up to this many feeds, each still
+/// all-or-nothing); a lone result is committed at once, so nothing waits for company.
+const WRITE_BATCH: usize = 16;
+
 fn writer_loop(mut store: Store, mut rx: mpsc::Receiver<WriteRequest>) {
-    while let Some((update, reply)) = rx.blocking_recv() {
-        let r = store.apply(&update);
-        if let Err(e) = &r {
-            tracing::error!(feed_id = update.feed_id, error = %e, "storing a poll failed");
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < WRITE_BATCH {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
         }
-        let _ = reply.send(r);
+        let updates: Vec<&FeedUpdate> = batch.iter().map(|(u, _)| u).collect();
+        match store.apply_many(&updates) {
+            Ok(stats) => {
+                for ((_, reply), s) in batch.into_iter().zip(stats) {
+                    let _ = reply.send(Ok(s));
+                }
+            }
+            // One feed's failure must not cost the others their poll: retry them one by one.
+            Err(_) => {
+                for (update, reply) in batch {
+                    let r = store.apply(&update);
+                    if let Err(e) = &r {
+                        tracing::error!(feed_id = update.feed_id, error = %e, "storing a poll failed");
+                    }
+                    let _ = reply.send(r);
+                }
+            }
+        }
     }
 }
