@@ -94,6 +94,11 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Option<ListFormat>,
     },
+    /// The gazetteer: list actors, show one, promote a candidate name to an actor
+    Actors {
+        #[command(subcommand)]
+        command: Option<ActorsCommand>,
+    },
     /// Watch rules from feeds.toml: list them, see what one would match, flag the archive
     Rules {
         #[command(subcommand)]
@@ -184,4 +189,27 @@ pub enum RulesCommand {
     },
     /// Flag every archived article the rule matches
     Apply { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActorsCommand {
+    /// Every actor with how many stored articles name it
+    List(FormatArg),
+    /// One actor: names, aliases, articles, co-mentioned actors
+    Show { key: String },
+    /// Add a name (e.g. a candidate found after a title) to your actors.toml as a new actor
+    AddCandidate {
+        /// The name as articles write it, e.g. "كريم عليوي"
+        name: String,
+        /// The new actor's key [default: derived from --name-en, else "candidate-N"]
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long, default_value = "person")]
+        kind: String,
+        /// ISO country code
+        #[arg(long)]
+        country: Option<String>,
+    },
 }

@@ -25,6 +25,9 @@ struct Case {
     not_actors: Vec<String>,
     #[serde(default)]
     candidates: Vec<String>,
+    /// Topics a human analyst assigned, by reading (not by running rasd).
+    #[serde(default)]
+    topics: Vec<String>,
 }
 
 const THRESHOLD: f64 = 0.90;
@@ -103,4 +106,59 @@ fn actor_precision_and_recall() {
     );
     assert!(recall >= THRESHOLD, "recall {recall:.3} < {THRESHOLD}");
     assert!(trap_hits.is_empty(), "trap actors tagged: {trap_hits:?}");
+}
+
+/// The goal of issue #3 is 0.85 for both; it is not met yet (precision 0.847, recall 0.753 on
+/// 2026-12-06): the remaining misses are judgments that need background knowledge (talks in
+/// Muscat are the nuclear talks) or broader topic vocabularies. This floor guards against
+/// regressions while the topic queries are tuned.
+const TOPIC_GOAL: f64 = 0.85;
+const TOPIC_PRECISION_FLOOR: f64 = 0.80;
+const TOPIC_RECALL_FLOOR: f64 = 0.70;
+
+#[test]
+fn topic_precision_and_recall() {
+    let eval: EvalFile =
+        toml::from_str(include_str!("fixtures/tagging/eval.toml")).expect("eval.toml parses");
+    let analyzer = rasd::analyze::Analyzer::load(None, vec![]).expect("built-in data");
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for case in &eval.case {
+        let a = analyzer.analyze(&rasd::analyze::ArticleFacts {
+            title: &case.title,
+            text: &case.body,
+            source_key: "eval",
+            source_name: "eval",
+            country: None,
+            lang: Some("ar"),
+            published_at: chrono::Utc::now(),
+            fts: None,
+        });
+        let got: BTreeSet<&str> = a.topics.iter().map(String::as_str).collect();
+        let want: BTreeSet<&str> = case.topics.iter().map(String::as_str).collect();
+        let missed: Vec<_> = want.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        tp += want.intersection(&got).count();
+        fp += extra.len();
+        fn_ += missed.len();
+        if !missed.is_empty() || !extra.is_empty() {
+            println!("{:<26} topics missed {missed:?} extra {extra:?}", case.id);
+        }
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    println!(
+        "topics: precision {precision:.3}, recall {recall:.3} ({tp} right, {fp} wrong, {fn_} missed)"
+    );
+    println!(
+        "goal {TOPIC_GOAL}: {}",
+        if precision >= TOPIC_GOAL && recall >= TOPIC_GOAL {
+            "met"
+        } else {
+            "not met"
+        }
+    );
+    assert!(
+        precision >= TOPIC_PRECISION_FLOOR && recall >= TOPIC_RECALL_FLOOR,
+        "topic precision {precision:.3} recall {recall:.3} fell below the floor"
+    );
 }

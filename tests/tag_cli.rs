@@ -148,3 +148,73 @@ fn a_lion_in_amman_is_not_syrian_politics() {
         );
     }
 }
+
+#[test]
+fn a_candidate_promoted_to_an_actor_is_tagged_next_time() {
+    let home = tempfile::tempdir().expect("tmp");
+    let rasd = |args: &[&str], stdin: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rasd"));
+        c.args(args)
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env_remove("RASD_DATA")
+            .current_dir(home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().expect("rasd");
+        if let Some(s) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(s.as_bytes())
+                .expect("write");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("wait")
+    };
+    let text =
+        "تصريح\nقال عضو لجنة الأمن والدفاع النيابية كريم عليوي إن البرلمان سيصوت الأسبوع المقبل.";
+    let before: serde_json::Value =
+        serde_json::from_slice(&rasd(&["tag", "--format", "json"], Some(text)).stdout)
+            .expect("json");
+    assert!(!keys(&before, "actors", "key").contains(&"karim-aliwi".to_string()));
+    let out = rasd(
+        &[
+            "actors",
+            "add-candidate",
+            "كريم عليوي",
+            "--name-en",
+            "Karim Aliwi",
+            "--country",
+            "IQ",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::fs::read_to_string(home.path().join("config/rasd/actors.toml"))
+        .expect("user actors.toml");
+    assert!(
+        file.contains("# added by `rasd actors add-candidate`"),
+        "comments kept and added"
+    );
+    assert!(
+        file.contains("# --- "),
+        "the built-in file's section comments survive"
+    );
+    let after: serde_json::Value =
+        serde_json::from_slice(&rasd(&["tag", "--format", "json"], Some(text)).stdout)
+            .expect("json");
+    assert!(
+        keys(&after, "actors", "key").contains(&"karim-aliwi".to_string()),
+        "{after}"
+    );
+    let again = rasd(&["actors", "add-candidate", "كريم عليوي"], None);
+    assert_eq!(again.status.code(), Some(2), "already an actor");
+}

@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod actors;
 mod query;
 
 /// A mistake in what the user asked for (a bad query, bad SQL): printed as is, exit status 2.
@@ -16,12 +17,22 @@ mod query;
 #[error("{0}")]
 pub struct Usage(pub String);
 
+/// Where the user's actors.toml / topics.toml live: `--data`, else the config directory when
+/// it holds either file (where `rasd actors add-candidate` writes).
+pub fn data_dir(g: &rasd::cli::Global) -> Option<std::path::PathBuf> {
+    g.data.clone().or_else(|| {
+        let dir = paths::config_dir();
+        (dir.join("actors.toml").exists() || dir.join("topics.toml").exists()).then_some(dir)
+    })
+}
+
 /// The gazetteer and topics, from `--data` when given.
 pub fn load_analyzer(
     g: &rasd::cli::Global,
     sources: Vec<(String, String)>,
 ) -> Result<rasd::analyze::Analyzer> {
-    rasd::analyze::Analyzer::load(g.data.as_deref(), sources).context("loading actors and topics")
+    rasd::analyze::Analyzer::load(data_dir(g).as_deref(), sources)
+        .context("loading actors and topics")
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -59,6 +70,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output,
         }) => query::export(&g, expr, format, output),
         Some(Command::Similar { id, limit, format }) => query::similar(&g, id, limit, format),
+        Some(Command::Actors { command }) => actors::run(
+            &g,
+            command.unwrap_or(rasd::cli::ActorsCommand::List(Default::default())),
+        ),
         Some(Command::Rules { command }) => {
             query::rules(&g, command.unwrap_or(rasd::cli::RulesCommand::List))
         }
