@@ -99,6 +99,10 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<ActorsCommand>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) to stdout: `rasd man > rasd.1`
+    Man,
     /// Watch rules from feeds.toml: list them, see what one would match, flag the archive
     Rules {
         #[command(subcommand)]

@@ -185,3 +185,26 @@ fn opml_import_keeps_comments_and_export_round_trips() {
     let opml = String::from_utf8_lossy(&exported.stdout);
     assert_eq!(rasd::feeds_cmd::opml::parse(&opml).expect("parse").len(), 2);
 }
+
+#[test]
+fn completions_and_man_page_are_generated_from_the_cli() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let bash = rasd(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .expect("run");
+    assert!(bash.status.success());
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(
+        script.contains("_rasd()") && script.contains("query") && script.contains("--feeds"),
+        "bash completion"
+    );
+    let man = rasd(dir.path()).arg("man").output().expect("run");
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH rasd"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    assert!(page.contains("poll") && page.contains("export"));
+}

@@ -70,6 +70,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             output,
         }) => query::export(&g, expr, format, output),
         Some(Command::Similar { id, limit, format }) => query::similar(&g, id, limit, format),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "rasd", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Actors { command }) => actors::run(
             &g,
             command.unwrap_or(rasd::cli::ActorsCommand::List(Default::default())),
