@@ -281,7 +281,7 @@ fn assign_story(
            JOIN articles a ON a.id = b.article_id
          WHERE b.band_key IN (",
         &placeholders,
-        ") AND a.published_at BETWEEN ? AND ? LIMIT 64",
+        ") AND a.published_at BETWEEN ? AND ? LIMIT 8",
     ]
     .concat();
     let mut params: Vec<rusqlite::types::Value> = keys.iter().map(|k| (*k).into()).collect();
