@@ -218,3 +218,29 @@ fn a_candidate_promoted_to_an_actor_is_tagged_next_time() {
     let again = rasd(&["actors", "add-candidate", "كريم عليوي"], None);
     assert_eq!(again.status.code(), Some(2), "already an actor");
 }
+
+#[test]
+fn ordinary_words_that_look_like_names_stay_words() {
+    // ورقة ("a paper") peels to رقة; رئيسي is also "main" — next to إيران in both cases.
+    let v = tag(
+        "عنوان\nتستخدم طهران الملف ورقة ضغط في المفاوضات، وقال إن الأمر بشكل رئيسي يتعلق بإيران.",
+    );
+    let actors = keys(&v, "actors", "key");
+    assert!(actors.contains(&"iran".to_string()), "{actors:?}");
+    for bad in ["raqqa", "ebrahim-raisi"] {
+        assert!(
+            !actors.contains(&bad.to_string()),
+            "{bad} from an ordinary word: {actors:?}"
+        );
+    }
+    let v = tag(
+        "عنوان\nقالت قسد إن مدينة الرقة شهدت هجوماً، فيما نعى الرئيس الإيراني إبراهيم رئيسي الضحايا.",
+    );
+    let actors = keys(&v, "actors", "key");
+    for good in ["raqqa", "ebrahim-raisi"] {
+        assert!(
+            actors.contains(&good.to_string()),
+            "{good} in context: {actors:?}"
+        );
+    }
+}
