@@ -398,3 +398,69 @@ fn retag_after_the_gazetteer_grows() {
     // Tags the old gazetteer found are still there.
     assert_eq!(env.guids("actor:nato"), set(&["a1", "a2", "s1"]));
 }
+
+#[test]
+fn thirty_malformed_queries_through_the_binary() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("feeds.toml"),
+        "[[feed]]\nkey = \"alwaght\"\nurl = \"http://127.0.0.1:9/\"\n",
+    )
+    .expect("w");
+    let malformed = [
+        "actr:nato",
+        "actor:nato \"قوات",
+        "\"",
+        "a \"b c",
+        "(a b",
+        "((a) b",
+        "a)",
+        ")",
+        "a b))",
+        "()",
+        "a OR",
+        "a AND",
+        "NOT",
+        "OR a",
+        "AND b",
+        "a OR OR b",
+        "actor:",
+        "topic:",
+        "source:",
+        "since:",
+        "since:yesterdayy",
+        "until:2021-13-45",
+        "since:5x",
+        "actor:natoo",
+        "topic:electionz",
+        "source:nowhere",
+        "country:",
+        "flag:",
+        "actor:nato*",
+        "!!!",
+        "-",
+        "a - b",
+        "title:",
+        "candidate:",
+        "lang:",
+    ];
+    assert!(malformed.len() >= 30);
+    for q in malformed {
+        let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+            .current_dir(dir.path())
+            .env_remove("RASD_DB")
+            .args(["query", "--db", "rasd.db", "--feeds", "feeds.toml", "--", q])
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{q:?}: {err}");
+        assert!(err.starts_with("error at 1:"), "{q:?}: {err}");
+        assert!(
+            err.lines()
+                .nth(2)
+                .is_some_and(|l| l.trim_end().ends_with('^')),
+            "{q:?}: a caret under the spot: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{q:?}");
+    }
+}
