@@ -208,3 +208,28 @@ fn completions_and_man_page_are_generated_from_the_cli() {
     );
     assert!(page.contains("poll") && page.contains("export"));
 }
+
+#[test]
+fn a_first_run_elsewhere_creates_config_and_database() {
+    let home = tempfile::tempdir().expect("tmp");
+    let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .current_dir(home.path())
+        .env_remove("RASD_DB")
+        .env_remove("RASD_FEEDS")
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .args(["feeds", "list", "--format", "json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("created"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v.as_array().is_some_and(|a| a.len() >= 40));
+    assert!(home.path().join(".config/rasd/feeds.toml").exists());
+    assert!(home.path().join(".local/share/rasd/rasd.db").exists());
+}

@@ -131,7 +131,26 @@ pub fn db_path(g: &rasd::cli::Global) -> PathBuf {
 }
 
 pub fn load_config(g: &rasd::cli::Global) -> Result<Config> {
-    let path = g.feeds.clone().unwrap_or_else(paths::default_feeds);
+    let path = match &g.feeds {
+        Some(p) => p.clone(),
+        None => {
+            let p = paths::default_feeds();
+            // First run outside the repository: start from the shipped outlets.
+            if !p.exists() {
+                if let Some(dir) = p.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                }
+                std::fs::write(&p, include_str!("../../feeds.toml"))
+                    .with_context(|| format!("writing {}", p.display()))?;
+                eprintln!(
+                    "rasd: created {} with the default Arabic outlets; edit it to choose yours",
+                    p.display()
+                );
+            }
+            p
+        }
+    };
     Ok(Config::load(&path)?)
 }
 
