@@ -6,8 +6,14 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn tag(text: &str) -> serde_json::Value {
+    // A user's own actors.toml in the config directory must not change what is tested.
     let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
         .args(["tag", "--format", "json"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("rasd-tests-no-config"),
+        )
+        .env_remove("RASD_DATA")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
