@@ -168,8 +168,11 @@ fn store_items(
     let mut stats = UpdateStats::default();
     let now = iso(at);
     let mut find = tx.prepare_cached(
-        "SELECT id, content_hash, title, summary, body FROM articles WHERE feed_id = ?1 AND item_key = ?2",
+        "SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND item_key = ?2",
     )?;
+    // The old text is read only for an item that really changed (to remove its tokens).
+    let mut old_text =
+        tx.prepare_cached("SELECT title, summary, body FROM articles WHERE id = ?1")?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO articles (feed_id, item_key, guid, url, title, summary, author, lang,
                                published_raw, published_parsed, published_at, first_seen_at,
@@ -190,10 +193,8 @@ fn store_items(
         "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
     )?;
     for it in items {
-        let existing: Option<(i64, String, String, String, String)> = find
-            .query_row(params![feed_id, it.key], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
+        let existing: Option<(i64, String)> = find
+            .query_row(params![feed_id, it.key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let parsed = it.published.map(iso);
         match existing {
@@ -236,7 +237,9 @@ fn store_items(
                 }
                 stats.new += 1;
             }
-            Some((id, hash, old_title, old_summary, old_body)) if hash != it.hash => {
+            Some((id, hash)) if hash != it.hash => {
+                let (old_title, old_summary, old_body): (String, String, String) =
+                    old_text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 update.execute(params![
                     id,
                     it.guid,
@@ -250,8 +253,8 @@ fn store_items(
                     it.hash
                 ])?;
                 // A contentless index forgets a row only when told exactly which tokens it held.
-                let old_text = fts_body_text(&old_summary, &old_body);
-                fts_delete.execute(params![id, crate::text::fts_text(&old_title), old_text])?;
+                let old_body = fts_body_text(&old_summary, &old_body);
+                fts_delete.execute(params![id, crate::text::fts_text(&old_title), old_body])?;
                 fts_insert.execute(params![id, it.fts_title, it.fts_body])?;
                 write_analysis(tx, id, &it.analysis, true)?;
                 stats.updated += 1;

@@ -59,15 +59,18 @@ pub fn spawn_poll(
         })
 }
 
-/// Starts the facet worker: its own read-only connection; of the requests queued while it
-/// was busy only the newest is computed (typing a filter queues one per key).
-pub fn spawn_facets(
+/// A reader thread with its own read-only connection that answers jobs in order, except that
+/// of the jobs queued while it was busy only the newest is done (typing a filter queues one per
+/// key). It stops when the UI's receiver is gone.
+fn spawn_latest<J: Send + 'static>(
+    name: &str,
     db: PathBuf,
     tx: Sender<Msg>,
-) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query)>> {
-    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query)>();
+    work: impl Fn(&crate::store::Store, J) -> Msg + Send + 'static,
+) -> std::io::Result<std::sync::mpsc::Sender<J>> {
+    let (jobs_tx, jobs) = std::sync::mpsc::channel::<J>();
     std::thread::Builder::new()
-        .name("rasd-facets".into())
+        .name(name.into())
         .spawn(move || {
             let Ok(store) = crate::store::Store::open_read_only(&db) else {
                 return;
@@ -76,10 +79,7 @@ pub fn spawn_facets(
                 while let Ok(newer) = jobs.try_recv() {
                     job = newer;
                 }
-                let facets = store
-                    .facets(&job.1, super::app::FACET_LIMIT)
-                    .unwrap_or_default();
-                if tx.send(Msg::Facets(job.0, facets)).is_err() {
+                if tx.send(work(&store, job)).is_err() {
                     break;
                 }
             }
@@ -87,30 +87,40 @@ pub fn spawn_facets(
     Ok(jobs_tx)
 }
 
-/// Starts the list worker: reads the first page of a new filter's articles on its own
-/// read-only connection; of the requests queued while it was busy only the newest is read.
+/// Starts the facet worker (counts for the sidebar).
+pub fn spawn_facets(
+    db: PathBuf,
+    tx: Sender<Msg>,
+) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query)>> {
+    spawn_latest(
+        "rasd-facets",
+        db,
+        tx,
+        |store, (generation, q): (u64, crate::query::Query)| {
+            Msg::Facets(
+                generation,
+                store
+                    .facets(&q, super::app::FACET_LIMIT)
+                    .unwrap_or_default(),
+            )
+        },
+    )
+}
+
+/// Starts the list worker: the first page of a new filter's articles.
 pub fn spawn_lists(
     db: PathBuf,
     tx: Sender<Msg>,
 ) -> std::io::Result<std::sync::mpsc::Sender<(u64, crate::query::Query, usize)>> {
-    let (jobs_tx, jobs) = std::sync::mpsc::channel::<(u64, crate::query::Query, usize)>();
-    std::thread::Builder::new()
-        .name("rasd-list".into())
-        .spawn(move || {
-            let Ok(store) = crate::store::Store::open_read_only(&db) else {
-                return;
-            };
-            while let Ok(mut job) = jobs.recv() {
-                while let Ok(newer) = jobs.try_recv() {
-                    job = newer;
-                }
-                let rows = store
-                    .query_articles(&job.1, crate::store::articles::Sort::Newest, Some(job.2))
-                    .unwrap_or_default();
-                if tx.send(Msg::Rows(job.0, rows)).is_err() {
-                    break;
-                }
-            }
-        })?;
-    Ok(jobs_tx)
+    spawn_latest(
+        "rasd-list",
+        db,
+        tx,
+        |store, (generation, q, limit): (u64, crate::query::Query, usize)| {
+            let rows = store
+                .query_articles(&q, crate::store::articles::Sort::Newest, Some(limit))
+                .unwrap_or_default();
+            Msg::Rows(generation, rows)
+        },
+    )
 }
