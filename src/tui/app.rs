@@ -74,6 +74,9 @@ pub struct PollState {
     pub total: usize,
     pub new_articles: usize,
     pub last: Option<String>,
+    /// Feeds of the running poll that failed so far, with the error: the banner is built
+    /// from them as they come, so a slow timeout does not hide the cause until the end.
+    pub failed: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -122,6 +125,9 @@ pub struct App {
     pub note: String,
     pub poll: PollState,
     pub failing: usize,
+    /// Why the last poll reached no feed or only some (no network, DNS, timeouts): shown above
+    /// the list until a poll reaches every feed again.
+    pub banner: Option<String>,
     /// Highest article id the analyst has "looked at" (start, or last jump to the top).
     pub seen_max_id: i64,
     pub message: Option<String>,
@@ -190,6 +196,7 @@ impl App {
             note: String::new(),
             poll: PollState::default(),
             failing: 0,
+            banner: None,
             seen_max_id: 0,
             message: None,
             effects: vec![],
@@ -426,10 +433,15 @@ impl App {
                     total: feeds,
                     new_articles: 0,
                     last: self.poll.last.take(),
+                    failed: vec![],
                 };
             }
-            Msg::Poll(PollEvent::Feed { result, .. }) => {
+            Msg::Poll(PollEvent::Feed { key, result }) => {
                 self.poll.done += 1;
+                if let FeedResult::Failed { error } = &result {
+                    self.poll.failed.push((key, error.clone()));
+                    self.banner = unreachable_banner(&self.poll.failed, self.poll.total, false);
+                }
                 if let FeedResult::Fetched { new, .. } = result {
                     self.poll.new_articles += new;
                     if new > 0 {
@@ -445,6 +457,7 @@ impl App {
                     s.new_articles,
                     s.failed.len()
                 ));
+                self.banner = unreachable_banner(&s.failed, s.feeds, true);
                 self.reload();
             }
             Msg::Rows(generation, rows) => {
@@ -877,4 +890,69 @@ pub fn complete(input: &str, vocab: &dyn crate::query::Vocabulary) -> Option<Str
         }
     };
     Some(format!("{}{neg}{done}", &input[..start]))
+}
+
+/// A one-line account of the feeds a poll could not reach, grouped by cause, so that a
+/// machine without network says so instead of showing an unexplained empty list.
+pub fn unreachable_banner(
+    failed: &[(String, String)],
+    feeds: usize,
+    finished: bool,
+) -> Option<String> {
+    if failed.is_empty() {
+        return None;
+    }
+    let mut causes: Vec<(&'static str, usize)> = vec![];
+    for (_, e) in failed {
+        let c = failure_cause(e);
+        match causes.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, n)) => *n += 1,
+            None => causes.push((c, 1)),
+        }
+    }
+    causes.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let why: Vec<String> = causes.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    let all = failed.len() == feeds;
+    let lead = if all && causes.iter().all(|(c, _)| is_network(c)) {
+        "no network? "
+    } else {
+        ""
+    };
+    let tail = if finished {
+        "showing what is stored; r retries"
+    } else {
+        "polling goes on"
+    };
+    Some(format!(
+        "{lead}{} of {feeds} feeds unreachable: {} — {tail}",
+        failed.len(),
+        why.join(", ")
+    ))
+}
+
+fn is_network(cause: &str) -> bool {
+    matches!(
+        cause,
+        "name lookup failed" | "connection refused" | "timed out" | "cannot connect"
+    )
+}
+
+/// The cause of a feed's failure in a few words, from the poller's error text.
+fn failure_cause(e: &str) -> &'static str {
+    let l = e.to_ascii_lowercase();
+    if l.contains("lookup") || l.contains("name or service") || l.contains("dns") {
+        "name lookup failed"
+    } else if l.contains("refused") {
+        "connection refused"
+    } else if l.contains("timed out") || l.contains("timeout") {
+        "timed out"
+    } else if l.contains("cannot connect") || l.contains("unreachable") {
+        "cannot connect"
+    } else if l.contains("http ") || l.contains("status") {
+        "HTTP error"
+    } else if l.contains("too large") {
+        "too large"
+    } else {
+        "other errors"
+    }
 }

@@ -504,3 +504,56 @@ fn filter_history_walks_back_and_forth() {
         "Esc restores the filter in force before"
     );
 }
+
+#[test]
+fn unreachable_feeds_show_a_banner_and_an_explained_empty_list() {
+    // Two loopback ports nobody listens on: what a machine without network gets, minus DNS.
+    let closed = || {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("feeds.toml"),
+        format!(
+            "[[feed]]\nkey = \"a\"\nurl = \"http://127.0.0.1:{}/rss\"\n\n\
+             [[feed]]\nkey = \"b\"\nurl = \"http://127.0.0.1:{}/rss\"\n",
+            closed(),
+            closed()
+        ),
+    )
+    .expect("write");
+    let env = Env {
+        dir,
+        analyzer: Arc::new(Analyzer::load(None, vec![]).expect("analyzer")),
+    };
+    let poller = crate::poll::Poller::new(&env.db(), env.config()).expect("poller");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    rt.block_on(poller.poll_once(true, Some(tx))).expect("poll");
+    let mut app = env.app();
+    let mut banners = vec![];
+    while let Ok(ev) = rx.try_recv() {
+        app.on_msg(super::app::Msg::Poll(ev));
+        banners.push(app.banner.clone());
+    }
+    // Started, two failed feeds, finished: the cause shows while the poll is still going.
+    assert_eq!(banners.len(), 4, "{banners:?}");
+    assert_eq!(banners[0], None);
+    assert!(
+        banners[1].as_deref().is_some_and(|b| b
+            .starts_with("1 of 2 feeds unreachable: 1 connection refused")
+            && b.ends_with("polling goes on")),
+        "{banners:?}"
+    );
+    let s = screen(&mut app, 100, 12);
+    assert!(
+        s.contains("no network? 2 of 2 feeds unreachable: 2 connection refused"),
+        "{s}"
+    );
+    assert!(s.contains("No articles stored yet"), "{s}");
+    insta::assert_snapshot!("unreachable_100x12", s);
+}

@@ -59,18 +59,30 @@ pub fn render(app: &App, f: &mut Frame) {
         return;
     }
     let error_rows = u16::from(app.mode == Mode::Filter && app.input_error.is_some());
+    let banner_rows = u16::from(app.banner.is_some());
     let rows = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Length(1),
             Constraint::Length(error_rows),
+            Constraint::Length(banner_rows),
             Constraint::Min(1),
             Constraint::Length(1),
         ])
         .split(area);
     filter_bar(app, f, rows[0], rows[1], &theme);
-    main_area(app, f, rows[2], &theme);
-    status_bar(app, f, rows[3], &theme);
+    if let Some(b) = &app.banner {
+        let text = bidi::fit(&format!(" ⚠ {b}"), rows[2].width as usize);
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                text,
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            )),
+            rows[2],
+        );
+    }
+    main_area(app, f, rows[3], &theme);
+    status_bar(app, f, rows[4], &theme);
     match app.mode {
         Mode::Help => overlay::help(f, area),
         Mode::FlagPicker => overlay::picker(app, f, area, &theme),
@@ -249,12 +261,13 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let h = inner.height as usize;
     let w = inner.width as usize;
     if app.rows.is_empty() {
-        let msg = if app.poll.running {
-            "polling…"
-        } else {
-            "no articles match"
-        };
-        f.render_widget(Paragraph::new(Span::styled(msg, theme.dim())), inner);
+        let msg = empty_list_text(app);
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
         return;
     }
     let src_w = if w >= 70 {
@@ -307,6 +320,27 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// A laid-out row as a line: right-aligned when RTL, marked graphemes highlighted.
+/// What an empty list means: a new database still filling, a poll that reached nothing, or a
+/// filter that matches nothing.
+fn empty_list_text(app: &App) -> String {
+    if !app.filter.is_empty() {
+        return "no articles match this filter — / to edit it, Esc in the bar restores the last one"
+            .into();
+    }
+    if app.poll.running {
+        return format!(
+            "No articles yet. Polling {} of {} feeds; articles appear here as they arrive.",
+            app.poll.done, app.poll.total
+        );
+    }
+    if app.banner.is_some() {
+        return "No articles stored yet, and the last poll reached no feed that had any (see the line \
+                above). Press r to poll again, or try rasd --demo for bundled feeds."
+            .into();
+    }
+    "No articles yet. Press r to poll the feeds now, ? for keys, q to quit.".into()
+}
+
 fn row_line(row: &Row, width: usize, base: Style, mark: Style) -> Line<'static> {
     let mut spans = vec![];
     if row.rtl && row.width < width {
