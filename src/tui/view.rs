@@ -329,7 +329,7 @@ fn empty_list_text(app: &App) -> String {
     }
     if app.poll.running {
         return format!(
-            "No articles yet. Polling {} of {} feeds; articles appear here as they arrive.",
+            "No articles yet. Polling the feeds ({} of {} done); articles appear here as they arrive.",
             app.poll.done, app.poll.total
         );
     }
