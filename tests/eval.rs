@@ -1,8 +1,8 @@
 //! Tagging quality on `tests/fixtures/tagging/eval.toml`: micro precision and recall over
 //! actors (both must reach 0.90) and topics (both must reach 0.85), candidate recall, and
 //! per-case differences for tuning. Figures are printed for the whole set and, separately, for
-//! the held-out passages (`holdout = true`), which were labelled before the topic queries were
-//! tuned and so show whether the tuning generalises.
+//! each batch of held-out passages (`holdout = 1`, `2`), which were labelled before the tagger
+//! saw them and so show whether the topic tuning generalises.
 //!
 //! `cargo test --test eval -- --nocapture` prints the figures. To try an edited topics.toml
 //! without rebuilding the library, point `RASD_EVAL_DATA` at a directory holding it.
@@ -34,9 +34,10 @@ struct Case {
     /// Topics a human analyst assigned, by reading (not by running rasd).
     #[serde(default)]
     topics: Vec<String>,
-    /// Added after the topic queries were first tuned, labelled before the tagger saw it.
+    /// 0 for the tuning set; otherwise the held-out batch (written and labelled before the
+    /// tagger saw it) the case belongs to.
     #[serde(default)]
-    holdout: bool,
+    holdout: u8,
 }
 
 /// Micro-averaged counts over a set of cases.
@@ -71,37 +72,29 @@ impl Score {
     }
 }
 
-/// Scores for all cases, the original (tuning) cases and the held-out ones.
+/// Scores for all cases and for each batch: the tuning set (0) and the held-out batches.
 #[derive(Default)]
 struct Split {
     all: Score,
-    tuning: Score,
-    holdout: Score,
-    holdout_cases: usize,
+    batches: std::collections::BTreeMap<u8, (Score, usize)>,
 }
 
 impl Split {
-    fn add(&mut self, holdout: bool, want: &BTreeSet<&str>, got: &BTreeSet<&str>) {
+    fn add(&mut self, batch: u8, want: &BTreeSet<&str>, got: &BTreeSet<&str>) {
         self.all.add(want, got);
-        if holdout {
-            self.holdout.add(want, got);
-            self.holdout_cases += 1;
-        } else {
-            self.tuning.add(want, got);
-        }
+        let (score, cases) = self.batches.entry(batch).or_default();
+        score.add(want, got);
+        *cases += 1;
     }
     fn print(&self, what: &str, cases: usize) {
         println!("{what}: {} over {cases} cases", self.all.line());
-        println!(
-            "{what}, tuning set: {} over {} cases",
-            self.tuning.line(),
-            cases - self.holdout_cases
-        );
-        println!(
-            "{what}, held-out set: {} over {} cases",
-            self.holdout.line(),
-            self.holdout_cases
-        );
+        for (batch, (score, n)) in &self.batches {
+            let name = match batch {
+                0 => "tuning set".to_string(),
+                b => format!("held-out batch {b}"),
+            };
+            println!("{what}, {name}: {} over {n} cases", score.line());
+        }
     }
 }
 
@@ -227,7 +220,10 @@ fn topic_precision_and_recall() {
             s.add(&only(&want, key), &only(&got, key));
         }
         if !missed.is_empty() || !extra.is_empty() {
-            let mark = if case.holdout { " (held out)" } else { "" };
+            let mark = match case.holdout {
+                0 => String::new(),
+                b => format!(" (held out, batch {b})"),
+            };
             println!(
                 "{:<30} topics missed {missed:?} extra {extra:?}{mark}",
                 case.id
