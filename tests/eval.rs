@@ -199,7 +199,10 @@ fn topic_precision_and_recall() {
         .filter(|k| analyzer.topic(k).is_none())
         .map(String::as_str)
         .collect();
-    assert!(unknown.is_empty(), "topic keys not in topics.toml: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "topic keys not in topics.toml: {unknown:?}"
+    );
     for case in &eval.case {
         let a = analyzer.analyze(&rasd::analyze::ArticleFacts {
             title: &case.title,
