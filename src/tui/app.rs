@@ -462,7 +462,7 @@ impl App {
             }
             Msg::Poll(PollEvent::Alert(a)) => {
                 // Text from feeds only reaches the screen through the sanitizing renderer.
-                self.message = Some(format!("alert — rule {}: {}", a.rule, a.title));
+                self.message = Some(format!("alert — {}", a.headline()));
             }
             Msg::PollError(e) => {
                 self.poll.running = false;
