@@ -188,3 +188,235 @@ fn a_hook_that_hangs_is_killed() {
     assert!(r.is_err(), "{r:?}");
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+// ---- spike rules ----
+
+/// A database with feed `wire` and, for each of the `days` days before `today`, `per_day(i)`
+/// articles naming NATO and Iraq and two naming only Iraq, each first seen when published (a
+/// database that has been polling for weeks).
+fn history(
+    conn: &rusqlite::Connection,
+    today: chrono::NaiveDate,
+    days: u64,
+    per_day: impl Fn(u64) -> u64,
+) {
+    conn.execute(
+        "INSERT OR IGNORE INTO feeds (key, name, url) VALUES ('wire', 'wire', 'http://127.0.0.1:9/rss')",
+        [],
+    )
+    .expect("feed");
+    for i in 1..=days {
+        let day = today - chrono::Days::new(i);
+        for n in 0..per_day(i) + 2 {
+            let at = format!("{}T{:02}:00:00Z", day.format("%Y-%m-%d"), 6 + n % 12);
+            let both = n >= 2;
+            add_article(conn, &format!("h-{i}-{n}"), &at, both);
+        }
+    }
+}
+
+fn add_article(conn: &rusqlite::Connection, key: &str, at: &str, nato: bool) {
+    conn.execute(
+        "INSERT INTO articles (feed_id, item_key, title, published_at, first_seen_at, content_hash)
+         VALUES ((SELECT id FROM feeds WHERE key = 'wire'), ?1, ?1, ?2, ?2, ?1)",
+        rusqlite::params![key, at],
+    )
+    .expect("article");
+    let id = conn.last_insert_rowid();
+    let actors: &[&str] = if nato { &["nato", "iraq"] } else { &["iraq"] };
+    for a in actors {
+        conn.execute(
+            "INSERT INTO article_actors (article_id, actor_key, mentions, in_title) VALUES (?1, ?2, 1, 0)",
+            rusqlite::params![id, a],
+        )
+        .expect("actor");
+    }
+}
+
+fn spike_rules(analyzer: &rasd::analyze::Analyzer) -> Vec<rasd::rules::Rule> {
+    let config = rasd::config::RuleConfig {
+        name: "nato-iraq-volume".into(),
+        query: None,
+        spike: Some("actor:nato actor:iraq".into()),
+        flag: None,
+        alert: true,
+        exec: vec![],
+        multiple: 3.0,
+        min_count: 5,
+    };
+    rasd::rules::compile(&[config], analyzer).expect("compile")
+}
+
+fn at(day: chrono::NaiveDate, hms: &str) -> chrono::DateTime<chrono::Utc> {
+    format!("{}T{hms}Z", day.format("%Y-%m-%d"))
+        .parse()
+        .expect("instant")
+}
+
+#[test]
+fn a_spike_rule_fires_on_the_day_volume_jumps_once_and_never_on_ordinary_days() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("rasd.db");
+    let mut store = rasd::store::Store::open(&path).expect("open");
+    let analyzer = rasd::analyze::Analyzer::load(None, vec![]).expect("analyzer");
+    let rules = spike_rules(&analyzer);
+    let jump = chrono::NaiveDate::from_ymd_opt(2026, 3, 20).expect("date");
+    // Thirty ordinary days of 4 to 8 matching articles.
+    history(&store.conn, jump, 30, |i| 4 + (i * 7) % 5);
+
+    for i in (1..30).rev() {
+        let day = jump - chrono::Days::new(i);
+        let fired =
+            rasd::rules::spike::check(&mut store, &rules, at(day, "23:00:00")).expect("check");
+        assert!(fired.is_empty(), "ordinary day {day} fired: {fired:?}");
+    }
+
+    // The jump day: 6 by morning (ordinary), 25 by noon.
+    for n in 0..6 {
+        add_article(&store.conn, &format!("j-{n}"), "2026-03-20T07:00:00Z", true);
+    }
+    let fired = rasd::rules::spike::check(&mut store, &rules, at(jump, "08:00:00")).expect("check");
+    assert!(fired.is_empty(), "{fired:?}");
+    for n in 6..25 {
+        add_article(&store.conn, &format!("j-{n}"), "2026-03-20T11:00:00Z", true);
+    }
+    let fired = rasd::rules::spike::check(&mut store, &rules, at(jump, "12:00:00")).expect("check");
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    let s = &fired[0];
+    assert_eq!(
+        (s.rule.as_str(), s.day.as_str(), s.count),
+        ("nato-iraq-volume", "2026-03-20", 25)
+    );
+    assert!(s.baseline > 4.0 && s.baseline < 8.0, "{}", s.baseline);
+    assert_eq!(s.articles.len(), rasd::rules::spike::ALERT_ARTICLES);
+    assert_eq!(s.query, "actor:nato actor:iraq");
+
+    // Later the same day, and from another connection (another process): recorded, quiet.
+    for n in 25..40 {
+        add_article(&store.conn, &format!("j-{n}"), "2026-03-20T15:00:00Z", true);
+    }
+    let mut other = rasd::store::Store::open(&path).expect("reopen");
+    let again = rasd::rules::spike::check(&mut other, &rules, at(jump, "16:00:00")).expect("check");
+    assert!(again.is_empty(), "{again:?}");
+    assert_eq!(count(&store.conn, "SELECT count(*) FROM rule_spikes"), 1);
+    assert_eq!(
+        count(
+            &store.conn,
+            "SELECT count FROM v_rule_spikes WHERE day = '2026-03-20'"
+        ),
+        25
+    );
+
+    // The history lists the jump day and no other.
+    let days = rasd::rules::spike::history(
+        &store,
+        &rules[0].query,
+        rules[0].spike.expect("spike"),
+        40,
+        at(jump, "23:00:00"),
+    )
+    .expect("history");
+    let listed: Vec<String> = days.iter().map(|d| d.day.to_string()).collect();
+    assert_eq!(listed, vec!["2026-03-20"]);
+}
+
+#[test]
+fn a_spike_arriving_by_poll_alerts_once_through_the_hook() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let today = chrono::Utc::now().date_naive();
+    {
+        let store = rasd::store::Store::open(&dir.path().join("rasd.db")).expect("open");
+        history(&store.conn, today, 14, |_| 2);
+    }
+    let items = |n: usize| -> Vec<u8> {
+        let v: Vec<(String, String, String)> = (0..n)
+            .map(|i| {
+                (
+                    format!("s{i}"),
+                    format!("الناتو في العراق: تقرير رقم {i}"),
+                    "أعلن حلف شمال الأطلسي زيادة قواته في العراق بطلب من الحكومة.".to_string(),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = v
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        feed(&refs)
+    };
+    let body = Arc::new(Mutex::new(items(8)));
+    let b = body.clone();
+    let server = Server::start(Arc::new(move |req: &Request| {
+        Response::conditional(req, b.lock().expect("body").clone(), "application/rss+xml")
+    }));
+    let hook_out = dir.path().join("spike.json");
+    let hook = dir.path().join("hook.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\ncat > {0}.part && mv {0}.part {0}\n",
+            hook_out.display()
+        ),
+    )
+    .expect("hook");
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&hook)
+        .status()
+        .expect("chmod");
+    std::fs::write(
+        dir.path().join("feeds.toml"),
+        format!(
+            "[[feed]]\nkey = \"wire\"\nurl = \"{}\"\n\n[[rule]]\nname = \"nato-iraq-volume\"\nspike = 'actor:nato actor:iraq'\nmin_count = 5\nexec = [\"{}\"]\n",
+            server.url("/rss"),
+            hook.display()
+        ),
+    )
+    .expect("feeds.toml");
+
+    let out = rasd(dir.path(), &["poll", "--once"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("8 new articles") && stdout.contains("1 alerts"),
+        "{stdout}"
+    );
+
+    let end = Instant::now() + Duration::from_secs(15);
+    while !hook_out.exists() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&hook_out).expect("the hook ran"))
+            .expect("JSON on stdin");
+    assert_eq!(json["kind"], "spike");
+    assert_eq!(json["rule"], "nato-iraq-volume");
+    assert_eq!(json["count"], 8);
+    assert_eq!(json["baseline"], 2.0);
+    assert_eq!(json["day"], today.format("%Y-%m-%d").to_string());
+    assert_eq!(json["articles"].as_array().map(Vec::len), Some(8));
+
+    // More articles the same day: stored, counted, not announced again.
+    *body.lock().expect("body") = items(12);
+    let out = rasd(dir.path(), &["poll", "--once", "--all"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("4 new articles") && !stdout.contains("alerts"),
+        "{stdout}"
+    );
+    let conn = db(&dir.path().join("rasd.db"));
+    assert_eq!(count(&conn, "SELECT count(*) FROM rule_spikes"), 1);
+
+    // `rules test` lists the day, marked as fired.
+    let test = rasd(dir.path(), &["rules", "test", "nato-iraq-volume"]);
+    let text = String::from_utf8_lossy(&test.stdout);
+    assert!(
+        text.contains(&today.format("%Y-%m-%d").to_string()) && text.contains("fired"),
+        "{text}"
+    );
+    assert!(text.contains("would have fired on 1 days"), "{text}");
+}

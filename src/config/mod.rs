@@ -440,7 +440,9 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         {
             cx.span(
                 &r.name,
-                format!("rule '{name}': invalid multiple '{m}' (expected a positive number, e.g. 3.0)"),
+                format!(
+                    "rule '{name}': invalid multiple '{m}' (expected a positive number, e.g. 3.0)"
+                ),
             );
         }
         let is_spike = r.spike.is_some();

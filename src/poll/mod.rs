@@ -328,9 +328,8 @@ impl Poller {
         if !self.rules.iter().any(|r| r.spike.is_some()) {
             return vec![];
         }
-        let checked = Store::open(&self.db).and_then(|mut store| {
-            crate::rules::spike::check(&mut store, &self.rules, Utc::now())
-        });
+        let checked = Store::open(&self.db)
+            .and_then(|mut store| crate::rules::spike::check(&mut store, &self.rules, Utc::now()));
         let fired = match checked {
             Ok(f) => f,
             Err(e) => {
@@ -341,11 +340,7 @@ impl Poller {
         // Only rules that ask for alerts are announced; the day is recorded either way.
         fired
             .into_iter()
-            .filter(|s| {
-                self.rules
-                    .iter()
-                    .any(|r| r.name == s.rule && r.alert)
-            })
+            .filter(|s| self.rules.iter().any(|r| r.name == s.rule && r.alert))
             .collect()
     }
 }

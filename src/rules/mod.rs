@@ -156,11 +156,31 @@ pub fn spawn_exec(program: &[String], alert: &AlertEvent) {
         Err(_) => return,
     };
     let (prog, args, rule) = (prog.clone(), args.to_vec(), alert.rule().to_string());
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         if let Err(e) = run_exec(&prog, &args, &json) {
             tracing::warn!(rule = %rule, program = %prog, error = %e, "alert hook failed");
         }
     });
+    if let Ok(mut hooks) = HOOKS.lock() {
+        hooks.retain(|h| !h.is_finished());
+        hooks.push(handle);
+    }
+}
+
+/// Hooks still running, so that a process about to exit (`rasd poll --once`) can let them
+/// finish instead of killing them with it.
+static HOOKS: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits for every exec hook started so far (each is bounded by [`EXEC_LIMIT`]).
+pub fn wait_for_hooks() {
+    let pending = match HOOKS.lock() {
+        Ok(mut hooks) => std::mem::take(&mut *hooks),
+        Err(_) => return,
+    };
+    for h in pending {
+        let _ = h.join();
+    }
 }
 
 /// Runs one hook to completion or the time limit.

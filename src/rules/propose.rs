@@ -75,7 +75,10 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
     }
 
     // Fall back step by step until the query matches the article it came from.
-    let actor_part: Vec<String> = actors.iter().map(|(k, _, _)| format!("actor:{k}")).collect();
+    let actor_part: Vec<String> = actors
+        .iter()
+        .map(|(k, _, _)| format!("actor:{k}"))
+        .collect();
     let mut attempts = vec![];
     for n in (0..=chosen.len()).rev() {
         attempts.push(build(&actor_part, &chosen[..n]));
@@ -197,9 +200,8 @@ fn distinctive_terms(
         .prepare_cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1")?;
     let mut terms = Vec::with_capacity(seen.len());
     for (stem, (word, weight)) in seen {
-        let docs: i64 = df.query_row([format!("\"{}\"", stem.replace('"', "\"\""))], |r| {
-            r.get(0)
-        })?;
+        let docs: i64 =
+            df.query_row([format!("\"{}\"", stem.replace('"', "\"\""))], |r| r.get(0))?;
         let (n, d) = (total as f64, docs as f64);
         let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
         terms.push(Term {
@@ -242,8 +244,7 @@ pub fn save(
     alert: bool,
 ) -> std::result::Result<(), SaveError> {
     let shown = path.display().to_string();
-    let original =
-        std::fs::read_to_string(path).map_err(|e| SaveError::Read(shown.clone(), e))?;
+    let original = std::fs::read_to_string(path).map_err(|e| SaveError::Read(shown.clone(), e))?;
     let mut doc: toml_edit::DocumentMut = original
         .parse()
         .map_err(|e: toml_edit::TomlError| SaveError::Toml(shown.clone(), e.to_string()))?;

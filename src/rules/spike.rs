@@ -57,7 +57,8 @@ pub struct SpikeDay {
 
 /// The days in `[from, to]` whose count crossed `t`. `counts` must hold every day with articles
 /// from `from - WINDOW_DAYS` on (absent days are zero). A day is judged only once rasd had been
-/// collecting before it (`since`): on the first day everything is new, and that is no spike.
+/// collecting before it (`since`): on the first day everything is new, and that is no spike;
+/// until rasd has collected for [`WINDOW_DAYS`] days the average covers the days it has.
 pub fn spike_days(
     counts: &BTreeMap<NaiveDate, i64>,
     since: Option<NaiveDate>,
@@ -71,9 +72,13 @@ pub fn spike_days(
         if day <= since {
             continue;
         }
-        let start = day - chrono::Days::new(WINDOW_DAYS);
+        // Averaged over the days rasd was collecting: in its second week a database has no
+        // fourteen days of history, and zeros for days it never saw would make every busy day
+        // look like a spike.
+        let start = (day - chrono::Days::new(WINDOW_DAYS)).max(since);
+        let observed = (day - start).num_days().max(1);
         let window: i64 = counts.range(start..day).map(|(_, n)| n).sum();
-        let baseline = window as f64 / WINDOW_DAYS as f64;
+        let baseline = window as f64 / observed as f64;
         let count = counts.get(&day).copied().unwrap_or(0);
         if t.is_spike(count, baseline) {
             out.push(SpikeDay {
@@ -208,7 +213,10 @@ mod tests {
         quiet.insert(day, 4);
         assert!(spike_days(&quiet, Some(d("2026-01-01")), day, day, t).is_empty());
         quiet.insert(day, 5);
-        assert_eq!(spike_days(&quiet, Some(d("2026-01-01")), day, day, t).len(), 1);
+        assert_eq!(
+            spike_days(&quiet, Some(d("2026-01-01")), day, day, t).len(),
+            1
+        );
     }
 
     #[test]
@@ -221,6 +229,28 @@ mod tests {
         assert_eq!(
             spike_days(&c, Some(d("2026-03-19")), day, day, Threshold::default()).len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_young_archive_averages_over_the_days_it_has() {
+        // Collecting since the 17th at 6 a day: the 20th's 12 is twice the average, no spike;
+        // zeros for the eleven unseen days would have made the average 1.3.
+        let since = d("2026-03-17");
+        let mut c: BTreeMap<NaiveDate, i64> = (1..=3)
+            .map(|i| (d("2026-03-20") - chrono::Days::new(i), 6))
+            .collect();
+        let day = d("2026-03-20");
+        c.insert(day, 12);
+        assert!(spike_days(&c, Some(since), day, day, Threshold::default()).is_empty());
+        c.insert(day, 19);
+        assert_eq!(
+            spike_days(&c, Some(since), day, day, Threshold::default()),
+            vec![SpikeDay {
+                day,
+                count: 19,
+                baseline: 6.0
+            }]
         );
     }
 
