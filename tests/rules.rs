@@ -420,3 +420,229 @@ fn a_spike_arriving_by_poll_alerts_once_through_the_hook() {
     );
     assert!(text.contains("would have fired on 1 days"), "{text}");
 }
+
+// ---- proposed rules ----
+
+const COMMENTED: &str = r#"# rasd feeds — the analyst's copy
+# (kept by hand; do not reformat)
+
+[settings]   # global
+interval = "30m"   # slow down
+bell = true
+
+# Iraqi outlets
+[[feed]]
+key = "shafaq"   # the key
+url = "http://127.0.0.1:9/shafaq.xml"
+tags = ["iraq",   # inline array comment
+        "kurdish"]
+
+[[rule]]
+name = "nato-iraq"
+query = 'actor:nato actor:iraq'   # the old one
+flag = "watch"
+
+[labels]
+"1" = "narrative"   # key 1
+
+# [[rule]]            a rule kept for later
+# name = "spare"
+"#;
+
+#[test]
+fn a_saved_rule_is_appended_and_nothing_else_changes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("feeds.toml");
+    for original in [
+        COMMENTED.to_string(),
+        COMMENTED.trim_end().to_string(),
+        String::new(),
+        include_str!("../feeds.toml").to_string(),
+    ] {
+        std::fs::write(&path, &original).expect("write");
+        rasd::rules::propose::save(
+            &path,
+            "like-7",
+            "actor:nato (\"تصويت البرلمان\" OR تدريب)",
+            "follow-up",
+            true,
+        )
+        .expect("save");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let added = text
+            .strip_prefix(original.as_str())
+            .expect("the original file is kept byte for byte");
+        assert_eq!(
+            added.trim_start_matches('\n'),
+            "[[rule]]\nname = \"like-7\"\nquery = 'actor:nato (\"تصويت البرلمان\" OR تدريب)'\nflag = \"follow-up\"\nalert = true\n"
+        );
+        let config = rasd::config::Config::load(&path).expect("still a configuration");
+        let rule = config.rules.last().expect("a rule");
+        assert_eq!(rule.name, "like-7");
+        assert_eq!(
+            rule.query.as_deref(),
+            Some("actor:nato (\"تصويت البرلمان\" OR تدريب)")
+        );
+        assert_eq!(rule.flag.as_deref(), Some("follow-up"));
+        assert!(rule.alert);
+
+        // The same name twice is refused, and the file is left alone.
+        let before = std::fs::read_to_string(&path).expect("read");
+        assert!(rasd::rules::propose::save(&path, "like-7", "actor:nato", "watch", true).is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+    }
+}
+
+#[test]
+fn a_proposed_rule_matches_its_article_and_a_related_one_and_watches_after_saving() {
+    let articles: &[(&str, &str, &str)] = &[
+        (
+            "a",
+            "توسيع بعثة الناتو في العراق يتجاوز تصويت البرلمان",
+            "قرر حلف شمال الأطلسي رفع عدد أفراد بعثته التدريبية في العراق من 500 إلى 4000 عنصر، رغم تصويت البرلمان على إخراج القوات الأجنبية. ويرى منتقدون أن البعثة التدريبية غطاء لبقاء القوات الأجنبية وأن تصويت البرلمان صار بلا أثر.",
+        ),
+        (
+            "b",
+            "نواب عراقيون: زيادة البعثة التدريبية للناتو التفاف على تصويت البرلمان",
+            "انتقد نواب قرار حلف شمال الأطلسي زيادة بعثته التدريبية في العراق، معتبرين أنه التفاف على تصويت البرلمان بإخراج القوات الأجنبية.",
+        ),
+        (
+            "c",
+            "الناتو يعزي العراق بضحايا الفيضانات",
+            "أرسل حلف شمال الأطلسي برقية تعزية إلى العراق بعد الفيضانات التي ضربت المحافظات الجنوبية وأودت بحياة العشرات.",
+        ),
+        (
+            "d",
+            "الناتو يجري مناورات في بحر البلطيق",
+            "بدأ حلف شمال الأطلسي مناورات عسكرية في بحر البلطيق بمشاركة عشرين دولة وتستمر أسبوعين.",
+        ),
+        (
+            "e",
+            "أسعار النفط ترتفع",
+            "ارتفعت أسعار النفط اليوم في الأسواق العالمية بعد قرار أوبك.",
+        ),
+        (
+            "f",
+            "العراق يفتتح معرض بغداد الدولي للكتاب",
+            "افتتح العراق معرض بغداد الدولي للكتاب بمشاركة مئات دور النشر العربية.",
+        ),
+    ];
+    let body = Arc::new(Mutex::new(feed(articles)));
+    let b = body.clone();
+    let server = Server::start(Arc::new(move |req: &Request| {
+        Response::conditional(req, b.lock().expect("body").clone(), "application/rss+xml")
+    }));
+    let dir = tempfile::tempdir().expect("tmp");
+    let feeds = format!(
+        "# my feeds\n[[feed]]\nkey = \"wire\"   # loopback\nurl = \"{}\"\n\n# labels\n[labels]\n\"2\" = \"follow-up\"\n",
+        server.url("/rss")
+    );
+    std::fs::write(dir.path().join("feeds.toml"), &feeds).expect("feeds.toml");
+    let out = rasd(dir.path(), &["poll", "--once"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = db(&dir.path().join("rasd.db"));
+    let id_of = |guid: &str| -> i64 {
+        conn.query_row("SELECT id FROM articles WHERE guid = ?1", [guid], |r| {
+            r.get(0)
+        })
+        .expect(guid)
+    };
+    let a = id_of("a");
+    let flagged = rasd(
+        dir.path(),
+        &["flag", &a.to_string(), "--label", "narrative"],
+    );
+    assert!(flagged.status.success());
+
+    let out = rasd(
+        dir.path(),
+        &["rules", "propose", &a.to_string(), "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let query = p["query"].as_str().expect("query").to_string();
+    let matched: Vec<i64> = p["matches"]
+        .as_array()
+        .expect("matches")
+        .iter()
+        .filter_map(|m| m["id"].as_i64())
+        .collect();
+    assert!(
+        matched.contains(&a),
+        "{query} misses its own article: {matched:?}"
+    );
+    assert!(
+        matched.contains(&id_of("b")),
+        "{query} misses the related article"
+    );
+    for other in ["c", "d", "e", "f"] {
+        assert!(
+            !matched.contains(&id_of(other)),
+            "{query} matches unrelated {other}"
+        );
+    }
+    assert!(query.contains("actor:nato"), "{query}");
+    let terms: Vec<&str> = p["terms"]
+        .as_array()
+        .expect("terms")
+        .iter()
+        .filter_map(|t| t["word"].as_str())
+        .collect();
+    assert!(!terms.is_empty(), "{p}");
+    for t in &terms {
+        assert!(
+            !["الناتو", "العراق", "حلف", "الأطلسي"].contains(t),
+            "{t} is a gazetteer name"
+        );
+    }
+
+    // Saved under a name: the file keeps its text, and the next poll watches for more.
+    let out = rasd(
+        dir.path(),
+        &[
+            "rules",
+            "propose",
+            &a.to_string(),
+            "--save",
+            "like-a",
+            "--label",
+            "follow-up",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("feeds.toml")).expect("read");
+    assert!(text.starts_with(&feeds), "{text}");
+    let mut more = articles.to_vec();
+    more.push((
+        "g",
+        "البرلمان يطالب بسحب البعثة التدريبية للناتو من العراق",
+        "طالب نواب في البرلمان بسحب بعثة حلف شمال الأطلسي التدريبية من العراق تنفيذا لتصويت البرلمان على إخراج القوات الأجنبية.",
+    ));
+    *body.lock().expect("body") = feed(&more);
+    let out = rasd(dir.path(), &["poll", "--once", "--all"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let origin: String = conn
+        .query_row(
+            "SELECT origin FROM flags WHERE article_id = ?1 AND label = 'follow-up'",
+            [id_of("g")],
+            |r| r.get(0),
+        )
+        .expect("the new article is flagged by the saved rule");
+    assert_eq!(origin, "rule:like-a");
+}

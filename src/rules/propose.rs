@@ -48,16 +48,6 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
     let Some(a) = store.article(id)? else {
         return Ok(None);
     };
-    let mut actors: Vec<(String, u32, bool)> = a
-        .actors
-        .iter()
-        .filter(|(_, mentions, in_title)| *in_title || *mentions >= 2)
-        .take(MAX_ACTORS)
-        .cloned()
-        .collect();
-    if actors.is_empty() {
-        actors.extend(a.actors.first().cloned());
-    }
     let covered = gazetteer_stems(analyzer, a.actors.iter().map(|(k, _, _)| k.as_str()));
     let text = if a.body.is_empty() {
         a.summary.clone()
@@ -74,11 +64,39 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         chosen.extend(unique.into_iter().take(MAX_TERMS - chosen.len()));
     }
 
+    // Key actors: named in the title or more than once first, then the rest. Each one narrows
+    // the watch, so an actor is kept only while the query still finds another article: a very
+    // specific name (a mission rather than the alliance) that no other outlet used would make a
+    // rule that matches nothing but its source. With nothing related in the archive yet, the
+    // most prominent actors are taken as they are.
+    let mut ranked: Vec<&(String, u32, bool)> = a.actors.iter().collect();
+    ranked.sort_by_key(|(_, mentions, in_title)| !(*in_title || *mentions >= 2));
+    let mut actors: Vec<(String, u32, bool)> = vec![];
+    for cand in &ranked {
+        if actors.len() == MAX_ACTORS {
+            break;
+        }
+        let mut with: Vec<(String, u32, bool)> = actors.clone();
+        with.push((*cand).clone());
+        let matches = run(store, analyzer, &build(&actor_terms(&with), &chosen))?;
+        if matches.iter().any(|r| r.id == id) && matches.len() >= 2 {
+            actors = with;
+        }
+    }
+    if actors.is_empty() {
+        actors = ranked
+            .iter()
+            .filter(|(_, mentions, in_title)| *in_title || *mentions >= 2)
+            .take(MAX_ACTORS)
+            .map(|a| (*a).clone())
+            .collect();
+        if actors.is_empty() {
+            actors.extend(ranked.first().map(|a| (*a).clone()));
+        }
+    }
+
     // Fall back step by step until the query matches the article it came from.
-    let actor_part: Vec<String> = actors
-        .iter()
-        .map(|(k, _, _)| format!("actor:{k}"))
-        .collect();
+    let actor_part = actor_terms(&actors);
     let mut attempts = vec![];
     for n in (0..=chosen.len()).rev() {
         attempts.push(build(&actor_part, &chosen[..n]));
@@ -87,10 +105,7 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         if query.is_empty() {
             continue;
         }
-        let Ok(q) = crate::query::compile(&query, analyzer, chrono::Utc::now()) else {
-            continue;
-        };
-        let matches = store.query_articles(&q, Sort::Newest, None)?;
+        let matches = run(store, analyzer, &query)?;
         if matches.iter().any(|r| r.id == id) {
             chosen.truncate(chosen.len() - n);
             return Ok(Some(Proposal {
@@ -111,6 +126,21 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         query: String::new(),
         matches: vec![],
     }))
+}
+
+fn actor_terms(actors: &[(String, u32, bool)]) -> Vec<String> {
+    actors
+        .iter()
+        .map(|(k, _, _)| format!("actor:{k}"))
+        .collect()
+}
+
+/// The archived articles a drafted query matches (none when it does not compile).
+fn run(store: &Store, analyzer: &Analyzer, query: &str) -> Result<Vec<ArticleRow>> {
+    match crate::query::compile(query, analyzer, chrono::Utc::now()) {
+        Ok(q) if !query.trim().is_empty() => store.query_articles(&q, Sort::Newest, None),
+        _ => Ok(vec![]),
+    }
 }
 
 /// The query text: actors ANDed with any one of the terms; without actors, the terms ANDed
@@ -276,16 +306,33 @@ pub fn save(
     t["alert"] = toml_edit::value(alert);
     t.set_position(Some(last + 1));
     // One blank line between the file and the new table, as a person would leave it.
-    let gap = if original.is_empty() || original.ends_with("\n\n") {
+    let gap = if original.trim().is_empty() || original.ends_with("\n\n") {
         ""
     } else if original.ends_with('\n') {
         "\n"
     } else {
         "\n\n"
     };
-    t.decor_mut().set_prefix(gap);
     rules.push(t);
+    // Comments after the last table are the document's trailing text, which toml_edit writes
+    // after every table: moved in front of the new table, they stay where they were.
+    let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+    doc.set_trailing("");
+    if let Some(new) = doc
+        .get_mut("rule")
+        .and_then(|r| r.as_array_of_tables_mut())
+        .and_then(|r| r.iter_mut().last())
+    {
+        new.decor_mut().set_prefix(format!("{trailing}{gap}"));
+    }
     let text = doc.to_string();
+    // The promise is an append: refuse rather than rewrite anything the user wrote.
+    if !text.starts_with(&original) {
+        return Err(SaveError::Invalid(
+            shown,
+            "the file could not be extended without reformatting it; add the rule by hand".into(),
+        ));
+    }
 
     // Written beside the original (relative feed paths resolve the same), checked, then moved
     // over it in one step.
