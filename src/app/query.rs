@@ -474,8 +474,9 @@ fn propose(
     let actors: Vec<String> = p
         .actors
         .iter()
-        .map(|(k, n, in_title)| {
-            format!("{k} ×{n}{}", if *in_title { ", in the title" } else { "" })
+        .map(|a| {
+            let title = if a.in_title { ", in the title" } else { "" };
+            format!("{} ×{}{title}", a.key, a.mentions)
         })
         .collect();
     writeln!(out, "  key actors:        {}", actors.join("; "))?;

@@ -30,13 +30,20 @@ pub struct Term {
     pub score: f64,
 }
 
+/// An actor put in a proposed query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyActor {
+    pub key: String,
+    pub mentions: u32,
+    pub in_title: bool,
+}
+
 /// A drafted rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
     pub article: i64,
     pub title: String,
-    /// `(key, mentions, in_title)` of the actors put in the query.
-    pub actors: Vec<(String, u32, bool)>,
+    pub actors: Vec<KeyActor>,
     pub terms: Vec<Term>,
     pub query: String,
     /// Archived articles the query matches now, newest first (the article itself among them).
@@ -111,7 +118,14 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
             return Ok(Some(Proposal {
                 article: id,
                 title: a.title,
-                actors,
+                actors: actors
+                    .into_iter()
+                    .map(|(key, mentions, in_title)| KeyActor {
+                        key,
+                        mentions,
+                        in_title,
+                    })
+                    .collect(),
                 terms: chosen,
                 query,
                 matches,
