@@ -81,6 +81,9 @@ pub struct Timeline {
     pub title: String,
     pub days: Vec<(String, i64)>,
     pub co: Vec<(String, i64)>,
+    /// Days (`YYYY-MM-DD`) on which the articles of the filter (and actor) spiked, judged as a
+    /// spike rule with the default thresholds would judge them.
+    pub spikes: Vec<String>,
 }
 
 pub struct App {
@@ -826,7 +829,27 @@ impl App {
             Some(a) => format!("mentions of {a} per day"),
             None => "articles per day".to_string(),
         };
-        self.timeline = Some(Timeline { title, days, co });
+        let counted = match &actor {
+            Some(a) => Query::And(vec![self.query.clone(), Query::Actor(a.clone())]),
+            None => self.query.clone(),
+        };
+        let spikes = crate::rules::spike::history(
+            &self.store,
+            &counted,
+            crate::rules::spike::Threshold::default(),
+            60,
+            self.now,
+        )
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| d.day.format("%Y-%m-%d").to_string())
+        .collect();
+        self.timeline = Some(Timeline {
+            title,
+            days,
+            co,
+            spikes,
+        });
         self.mode = Mode::Timeline;
     }
 }
