@@ -141,6 +141,10 @@ pub struct App {
     /// Colours on (off under NO_COLOR: bold and reverse video carry the meaning).
     pub color: bool,
     data_version: i64,
+    /// Where a rule drafted with `W` is saved (the feeds file in use).
+    pub feeds_path: Option<std::path::PathBuf>,
+    /// The name of the rule being drafted in the filter bar; Enter saves it.
+    pub rule_draft: Option<String>,
 }
 
 impl App {
@@ -197,6 +201,8 @@ impl App {
             message: None,
             effects: vec![],
             timeline: None,
+            feeds_path: None,
+            rule_draft: None,
             color: true,
             facet_jobs,
             facet_generation: 0,
@@ -535,6 +541,7 @@ impl App {
                 }
             }
             Action::Back => self.focus = Pane::List,
+            Action::ProposeRule => self.propose_rule(),
             Action::StartFilter => {
                 self.mode = Mode::Filter;
                 self.input = self.filter.clone();
@@ -669,6 +676,9 @@ impl App {
             Action::Submit => {
                 let text = self.input.trim().to_string();
                 if self.apply_filter_text(&text) {
+                    if let Some(name) = self.rule_draft.take() {
+                        self.save_rule(&name, &text);
+                    }
                     if !text.is_empty() && self.history.last() != Some(&text) {
                         self.history.push(text);
                     }
@@ -677,6 +687,7 @@ impl App {
                 }
             }
             Action::Cancel => {
+                self.rule_draft = None;
                 let before = self.filter_before_edit.clone();
                 self.apply_filter_text(&before);
                 self.input_error = None;
@@ -781,6 +792,45 @@ impl App {
         }
         self.reload();
         self.load_detail();
+    }
+
+    /// Puts the selected article's proposed rule into the filter bar: its matches show live
+    /// while the analyst edits it, Enter saves it to the feeds file, Esc drops it.
+    fn propose_rule(&mut self) {
+        let Some(id) = self.selected_row().map(|r| r.id) else {
+            return;
+        };
+        if self.feeds_path.is_none() {
+            self.message = Some("no feeds file to save a rule to".into());
+            return;
+        }
+        match crate::rules::propose::propose(&self.store, &self.analyzer, id) {
+            Ok(Some(p)) if !p.query.is_empty() => {
+                self.filter_before_edit = self.filter.clone();
+                self.mode = Mode::Filter;
+                self.history_pos = None;
+                self.input = p.query;
+                self.rule_draft = Some(format!("like-{id}"));
+                self.live();
+            }
+            Ok(_) => self.message = Some("nothing in this article to watch for".into()),
+            Err(e) => self.message = Some(format!("proposing a rule failed: {e}")),
+        }
+    }
+
+    fn save_rule(&mut self, name: &str, query: &str) {
+        let Some(path) = self.feeds_path.clone() else {
+            return;
+        };
+        self.message = Some(
+            match crate::rules::propose::save(&path, name, query, "watch", true) {
+                Ok(()) => format!(
+                    "rule {name} saved to {} (watching from the next start)",
+                    path.display()
+                ),
+                Err(e) => format!("rule not saved: {e}"),
+            },
+        );
     }
 
     /// The actor for the timeline: the sidebar's selected actor, else the filter's only actor,

@@ -320,6 +320,53 @@ fn timeline_marks_spike_days_of_the_filter() {
 }
 
 #[test]
+fn w_drafts_a_rule_in_the_filter_bar_and_enter_saves_it() {
+    let env = Env::new();
+    let feeds = env.dir.path().join("feeds.toml");
+    let original = std::fs::read_to_string(&feeds).expect("feeds.toml");
+    let mut app = env.app();
+    app.feeds_path = Some(feeds.clone());
+    type_filter(&mut app, "actor:nato");
+    app.update(Action::Submit);
+    let id = app.selected_row().expect("a NATO article").id;
+    app.update(Action::ProposeRule);
+    assert_eq!(app.mode, Mode::Filter);
+    assert_eq!(app.rule_draft, Some(format!("like-{id}")));
+    assert!(app.input.contains("actor:"), "{}", app.input);
+    assert!(
+        app.rows.iter().any(|r| r.id == id),
+        "the draft matches its article, live"
+    );
+    let shown = screen(&mut app, 160, 48);
+    assert!(
+        shown.contains(&format!("rule like-{id} ▸ actor:")),
+        "{shown}"
+    );
+
+    // Edited (one more word dropped in), then saved.
+    app.update(Action::Input(' '));
+    for c in "-flag:none".chars() {
+        app.update(Action::Input(c));
+    }
+    let query = app.input.trim().to_string();
+    app.update(Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.rule_draft, None);
+    let text = std::fs::read_to_string(&feeds).expect("feeds.toml");
+    assert!(text.starts_with(&original), "{text}");
+    let config = Config::load(&feeds).expect("config");
+    let rule = config.rules.last().expect("saved");
+    assert_eq!(rule.name, format!("like-{id}"));
+    assert_eq!(rule.query.as_deref(), Some(query.as_str()));
+
+    // Esc drops a draft without touching the file.
+    app.update(Action::ProposeRule);
+    app.update(Action::Cancel);
+    assert_eq!(app.rule_draft, None);
+    assert_eq!(std::fs::read_to_string(&feeds).expect("feeds.toml"), text);
+}
+
+#[test]
 fn hostile_title_renders_inert() {
     let env = Env::new();
     // Ingest sanitizes; render must not rely on it, so write the hostile text directly.
