@@ -295,7 +295,12 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
                             .clone()
                             .or_else(|| r.spike.as_ref().map(|s| format!("spike: {s}")))
                             .unwrap_or_default(),
-                        r.flag.clone().unwrap_or_else(|| "watch".into()),
+                        // A spike rule flags no article.
+                        if r.spike.is_some() {
+                            "-".into()
+                        } else {
+                            r.flag.clone().unwrap_or_else(|| "watch".into())
+                        },
                         if r.alert { "yes".into() } else { "no".into() },
                         flagged,
                     ]

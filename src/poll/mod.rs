@@ -303,7 +303,11 @@ impl Poller {
         }
         let _ = writer.join();
         if summary.new_articles + summary.updated_articles > 0 {
-            for s in self.check_spikes() {
+            let (db, rules) = (self.db.clone(), self.rules.clone());
+            let fired = tokio::task::spawn_blocking(move || check_spikes(&db, &rules))
+                .await
+                .unwrap_or_default();
+            for s in fired {
                 tracing::info!(rule = %s.rule, day = %s.day, count = s.count, baseline = s.baseline, "spike alert");
                 summary.alerts += 1;
                 let event = crate::rules::AlertEvent::Spike(s);
@@ -321,28 +325,26 @@ impl Poller {
     }
 }
 
-impl Poller {
-    /// Spike rules are judged on the day's volume once this poll's writes are committed. A
-    /// failure here is logged: it must not turn a good poll into a failed one.
-    fn check_spikes(&self) -> Vec<crate::rules::spike::SpikeAlert> {
-        if !self.rules.iter().any(|r| r.spike.is_some()) {
+/// Spike rules are judged on the day's volume once a poll's writes are committed. A failure
+/// here is logged: it must not turn a good poll into a failed one.
+fn check_spikes(db: &Path, rules: &[crate::rules::Rule]) -> Vec<crate::rules::spike::SpikeAlert> {
+    if !rules.iter().any(|r| r.spike.is_some()) {
+        return vec![];
+    }
+    let checked = Store::open(db)
+        .and_then(|mut store| crate::rules::spike::check(&mut store, rules, Utc::now()));
+    let fired = match checked {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "checking spike rules failed");
             return vec![];
         }
-        let checked = Store::open(&self.db)
-            .and_then(|mut store| crate::rules::spike::check(&mut store, &self.rules, Utc::now()));
-        let fired = match checked {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::warn!(error = %e, "checking spike rules failed");
-                return vec![];
-            }
-        };
-        // Only rules that ask for alerts are announced; the day is recorded either way.
-        fired
-            .into_iter()
-            .filter(|s| self.rules.iter().any(|r| r.name == s.rule && r.alert))
-            .collect()
-    }
+    };
+    // Only rules that ask for alerts are announced; the day is recorded either way.
+    fired
+        .into_iter()
+        .filter(|s| rules.iter().any(|r| r.name == s.rule && r.alert))
+        .collect()
 }
 
 type WriteRequest = (FeedUpdate, oneshot::Sender<Result<UpdateStats, StoreError>>);
