@@ -437,9 +437,9 @@ fn propose(
         return Err(Usage(format!("no article with id {id}")).into());
     };
     if let Some(q) = query {
-        let compiled = rasd::query::compile(&q, analyzer, chrono::Utc::now())
-            .map_err(|e| query_error(&q, &e))?;
-        p.matches = store.query_articles(&compiled, rasd::store::articles::Sort::Newest, None)?;
+        rasd::query::compile(&q, analyzer, chrono::Utc::now()).map_err(|e| query_error(&q, &e))?;
+        p.match_count = rasd::rules::propose::matching_ids(store, analyzer, &q)?.len();
+        p.matches = rasd::rules::propose::newest(store, analyzer, &q)?;
         p.query = q;
     }
     if p.query.trim().is_empty() {
@@ -458,7 +458,7 @@ fn propose(
             "added rule '{name}' to {}: {} (flag {flag}; matches {} archived articles)",
             feeds.display(),
             p.query,
-            p.matches.len()
+            p.match_count
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -491,7 +491,7 @@ fn propose(
         .map(|t| format!("{} (in {} articles)", t.word, t.docs))
         .collect();
     writeln!(out, "  distinctive terms: {}", terms.join("; "))?;
-    writeln!(out, "  matches now:       {} articles", p.matches.len())?;
+    writeln!(out, "  matches now:       {} articles", p.match_count)?;
     let shown: Vec<_> = p.matches.iter().take(10).cloned().collect();
     output::write_articles(&mut out, &shown, Format::Table, output::terminal_width())?;
     let mut snippet = toml_edit::DocumentMut::new();

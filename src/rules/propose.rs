@@ -15,6 +15,8 @@ use std::path::Path;
 pub const MAX_ACTORS: usize = 2;
 /// Distinctive terms in a proposed query (ORed: any one of them will do).
 pub const MAX_TERMS: usize = 3;
+/// Matching articles listed with a proposal.
+pub const SHOWN_MATCHES: usize = 50;
 
 /// A distinctive word of the article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,7 +48,9 @@ pub struct Proposal {
     pub actors: Vec<KeyActor>,
     pub terms: Vec<Term>,
     pub query: String,
-    /// Archived articles the query matches now, newest first (the article itself among them).
+    /// How many archived articles the query matches now (the article itself among them).
+    pub match_count: usize,
+    /// The newest of them, at most [`SHOWN_MATCHES`].
     pub matches: Vec<ArticleRow>,
 }
 
@@ -85,8 +89,8 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         }
         let mut with: Vec<(String, u32, bool)> = actors.clone();
         with.push((*cand).clone());
-        let matches = run(store, analyzer, &build(&actor_terms(&with), &chosen))?;
-        if matches.iter().any(|r| r.id == id) && matches.len() >= 2 {
+        let matches = matching_ids(store, analyzer, &build(&actor_terms(&with), &chosen))?;
+        if matches.contains(&id) && matches.len() >= 2 {
             actors = with;
         }
     }
@@ -112,8 +116,8 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         if query.is_empty() {
             continue;
         }
-        let matches = run(store, analyzer, &query)?;
-        if matches.iter().any(|r| r.id == id) {
+        let matches = matching_ids(store, analyzer, &query)?;
+        if matches.contains(&id) {
             chosen.truncate(chosen.len() - n);
             return Ok(Some(Proposal {
                 article: id,
@@ -127,8 +131,9 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
                     })
                     .collect(),
                 terms: chosen,
+                matches: newest(store, analyzer, &query)?,
                 query,
-                matches,
+                match_count: matches.len(),
             }));
         }
     }
@@ -138,6 +143,7 @@ pub fn propose(store: &Store, analyzer: &Analyzer, id: i64) -> Result<Option<Pro
         actors: vec![],
         terms: vec![],
         query: String::new(),
+        match_count: 0,
         matches: vec![],
     }))
 }
@@ -149,12 +155,31 @@ fn actor_terms(actors: &[(String, u32, bool)]) -> Vec<String> {
         .collect()
 }
 
-/// The archived articles a drafted query matches (none when it does not compile).
-fn run(store: &Store, analyzer: &Analyzer, query: &str) -> Result<Vec<ArticleRow>> {
-    match crate::query::compile(query, analyzer, chrono::Utc::now()) {
-        Ok(q) if !query.trim().is_empty() => store.query_articles(&q, Sort::Newest, None),
-        _ => Ok(vec![]),
+/// The ids of the archived articles a drafted query matches (none when it does not compile):
+/// ids only, since a proposal tries several drafts over what may be a large archive.
+pub fn matching_ids(store: &Store, analyzer: &Analyzer, query: &str) -> Result<Vec<i64>> {
+    let Some(q) = compile(analyzer, query) else {
+        return Ok(vec![]);
+    };
+    let (sql, params) = crate::query::to_sql_all(&q);
+    let mut st = store.conn.prepare_cached(&sql)?;
+    let ids = st.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The newest articles a query matches, to show with the proposal.
+pub fn newest(store: &Store, analyzer: &Analyzer, query: &str) -> Result<Vec<ArticleRow>> {
+    match compile(analyzer, query) {
+        Some(q) => store.query_articles(&q, Sort::Newest, Some(SHOWN_MATCHES)),
+        None => Ok(vec![]),
     }
+}
+
+fn compile(analyzer: &Analyzer, query: &str) -> Option<crate::query::Query> {
+    if query.trim().is_empty() {
+        return None;
+    }
+    crate::query::compile(query, analyzer, chrono::Utc::now()).ok()
 }
 
 /// The query text: actors ANDed with any one of the terms; without actors, the terms ANDed
