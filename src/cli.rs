@@ -193,6 +193,22 @@ pub enum RulesCommand {
     },
     /// Flag every archived article the rule matches
     Apply { name: String },
+    /// Draft a rule from an article ("watch for more like this"): its key actors and
+    /// distinctive terms as a query; --save appends it to the feeds file, comments kept
+    Propose {
+        id: i64,
+        /// Append the rule to the feeds file under this name
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+        /// The label the rule flags with [default: watch]
+        #[arg(long, value_name = "L")]
+        label: Option<String>,
+        /// Save this query instead of the proposed one (edit the proposal)
+        #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+        query: Option<String>,
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -256,6 +256,8 @@ fn poll(g: &rasd::cli::Global, args: PollArgs) -> Result<ExitCode> {
     if !args.quiet {
         print_summary(&summary)?;
     }
+    // Alert hooks run beside the poll; exiting now would kill them mid-delivery.
+    rasd::rules::wait_for_hooks();
     Ok(ExitCode::SUCCESS)
 }
 

@@ -283,16 +283,26 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
                 .rules
                 .iter()
                 .map(|r| {
-                    let flagged = store.rule_flag_count(&r.name).unwrap_or(0);
+                    let flagged = if r.spike.is_some() {
+                        let days = store.spikes_of(&r.name).map_or(0, |v| v.len());
+                        format!("{days} spike days")
+                    } else {
+                        store.rule_flag_count(&r.name).unwrap_or(0).to_string()
+                    };
                     vec![
                         r.name.clone(),
                         r.query
                             .clone()
                             .or_else(|| r.spike.as_ref().map(|s| format!("spike: {s}")))
                             .unwrap_or_default(),
-                        r.flag.clone().unwrap_or_else(|| "watch".into()),
+                        // A spike rule flags no article.
+                        if r.spike.is_some() {
+                            "-".into()
+                        } else {
+                            r.flag.clone().unwrap_or_else(|| "watch".into())
+                        },
                         if r.alert { "yes".into() } else { "no".into() },
-                        flagged.to_string(),
+                        flagged,
                     ]
                 })
                 .collect();
@@ -304,6 +314,9 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
         }
         RulesCommand::Test { name, limit } => {
             let rule = find(&name)?;
+            if let Some(t) = rule.spike {
+                return spike_test(&store, rule, t, limit, &mut out);
+            }
             let rows = store.query_articles(
                 &rule.query,
                 rasd::store::articles::Sort::Newest,
@@ -314,6 +327,13 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
         }
         RulesCommand::Apply { name } => {
             let rule = find(&name)?.clone();
+            if rule.spike.is_some() {
+                return Err(Usage(format!(
+                    "rule '{name}' is a spike rule: it watches volume and flags no article \
+                     (`rasd rules test {name}` lists the days it would have fired)"
+                ))
+                .into());
+            }
             let rows =
                 store.query_articles(&rule.query, rasd::store::articles::Sort::Newest, None)?;
             let origin = format!("rule:{}", rule.name);
@@ -333,7 +353,161 @@ pub fn rules(g: &Global, cmd: rasd::cli::RulesCommand) -> Result<ExitCode> {
                 rule.name
             )?;
         }
+        RulesCommand::Propose {
+            id,
+            save,
+            label,
+            query,
+            format,
+        } => {
+            drop(out);
+            let path = config
+                .path
+                .clone()
+                .unwrap_or_else(|| std::path::PathBuf::from("feeds.toml"));
+            return propose(&store, &analyzer, &path, id, save, label, query, format);
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rasd rules test` on a spike rule: the days in the archive it would have fired on.
+fn spike_test(
+    store: &Store,
+    rule: &rasd::rules::Rule,
+    t: rasd::rules::spike::Threshold,
+    limit: Option<usize>,
+    out: &mut impl Write,
+) -> Result<ExitCode> {
+    let now = chrono::Utc::now();
+    let since = rasd::store::spikes::collecting_since(&store.conn)?;
+    let span = since.map_or(1, |d| (now.date_naive() - d).num_days().max(0) as u64 + 1);
+    let mut days = rasd::rules::spike::history(store, &rule.query, t, span, now)?;
+    let recorded: std::collections::HashSet<String> = store
+        .spikes_of(&rule.name)?
+        .into_iter()
+        .map(|s| s.day)
+        .collect();
+    // Newest first, like every other listing.
+    days.reverse();
+    let total = days.len();
+    days.truncate(limit.unwrap_or(50));
+    let rows: Vec<Vec<String>> = days
+        .iter()
+        .map(|d| {
+            let day = d.day.format("%Y-%m-%d").to_string();
+            vec![
+                day.clone(),
+                d.count.to_string(),
+                format!("{:.1}", d.baseline),
+                if recorded.contains(&day) {
+                    "fired".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    write!(
+        out,
+        "{}",
+        output::text_table(&["DAY", "ARTICLES", "14-DAY AVG", "RECORDED"], &rows)
+    )?;
+    writeln!(
+        out,
+        "spike rule '{}' would have fired on {total} days (over {}× the 14-day average and at least {} articles)",
+        rule.name, t.multiple, t.min_count
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rasd rules propose ID [--save NAME]`.
+#[allow(clippy::too_many_arguments)]
+fn propose(
+    store: &Store,
+    analyzer: &rasd::analyze::Analyzer,
+    feeds: &std::path::Path,
+    id: i64,
+    save: Option<String>,
+    label: Option<String>,
+    query: Option<String>,
+    format: Option<ListFormat>,
+) -> Result<ExitCode> {
+    let Some(mut p) = rasd::rules::propose::propose(store, analyzer, id)? else {
+        return Err(Usage(format!("no article with id {id}")).into());
+    };
+    if let Some(q) = query {
+        rasd::query::compile(&q, analyzer, chrono::Utc::now()).map_err(|e| query_error(&q, &e))?;
+        p.match_count = rasd::rules::propose::matching_ids(store, analyzer, &q)?.len();
+        p.matches = rasd::rules::propose::newest(store, analyzer, &q)?;
+        p.query = q;
+    }
+    if p.query.trim().is_empty() {
+        return Err(Usage(format!(
+            "article {id} names no actor and no distinctive word to watch for; give one with --query"
+        ))
+        .into());
+    }
+    let flag = label.unwrap_or_else(|| "watch".into());
+    let mut out = std::io::stdout().lock();
+    if let Some(name) = save {
+        rasd::rules::propose::save(feeds, &name, &p.query, &flag, true)
+            .map_err(|e| Usage(e.to_string()))?;
+        writeln!(
+            out,
+            "added rule '{name}' to {}: {} (flag {flag}; matches {} archived articles)",
+            feeds.display(),
+            p.query,
+            p.match_count
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Json
+    });
+    if format == ListFormat::Json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&p)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "proposed from article {id}: {}",
+        rasd::text::sanitize(&p.title).replace('\n', " ")
+    )?;
+    let actors: Vec<String> = p
+        .actors
+        .iter()
+        .map(|a| {
+            let title = if a.in_title { ", in the title" } else { "" };
+            format!("{} ×{}{title}", a.key, a.mentions)
+        })
+        .collect();
+    writeln!(out, "  key actors:        {}", actors.join("; "))?;
+    let terms: Vec<String> = p
+        .terms
+        .iter()
+        .map(|t| format!("{} (in {} articles)", t.word, t.docs))
+        .collect();
+    writeln!(out, "  distinctive terms: {}", terms.join("; "))?;
+    writeln!(out, "  matches now:       {} articles", p.match_count)?;
+    let shown: Vec<_> = p.matches.iter().take(10).cloned().collect();
+    output::write_articles(&mut out, &shown, Format::Table, output::terminal_width())?;
+    let mut snippet = toml_edit::DocumentMut::new();
+    let mut t = toml_edit::Table::new();
+    t["name"] = toml_edit::value(format!("like-{id}"));
+    t["query"] = toml_edit::value(p.query.as_str());
+    t["flag"] = toml_edit::value(flag.as_str());
+    t["alert"] = toml_edit::value(true);
+    let mut rules = toml_edit::ArrayOfTables::new();
+    rules.push(t);
+    snippet.insert("rule", toml_edit::Item::ArrayOfTables(rules));
+    writeln!(out, "\n{snippet}")?;
+    writeln!(
+        out,
+        "save it with: rasd rules propose {id} --save NAME [--label L] [--query '…']"
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -435,12 +435,24 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         {
             cx.span(exec, format!("rule '{name}': exec needs a program"));
         }
+        if let Some(m) = r.multiple
+            && !(m.is_finite() && m > 0.0)
+        {
+            cx.span(
+                &r.name,
+                format!(
+                    "rule '{name}': invalid multiple '{m}' (expected a positive number, e.g. 3.0)"
+                ),
+            );
+        }
+        let is_spike = r.spike.is_some();
         rules.push(RuleConfig {
             name,
             query: r.query.map(Spanned::into_inner),
             spike: r.spike.map(Spanned::into_inner),
             flag: r.flag,
-            alert: r.alert.unwrap_or(false),
+            // A spike rule exists to tell someone; a query rule may just flag quietly.
+            alert: r.alert.unwrap_or(is_spike),
             exec: r.exec.map(Spanned::into_inner).unwrap_or_default(),
             multiple: r.multiple.unwrap_or(3.0),
             min_count: r

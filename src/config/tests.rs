@@ -129,3 +129,23 @@ fn line_col_counts_chars() {
     let t = "ab\nالعراق x";
     assert_eq!(line_col(t, t.find('x').expect("x")), (2, 8));
 }
+
+#[test]
+fn spike_rules_alert_by_default_and_need_a_positive_multiple() {
+    let c = parse(
+        "[[rule]]\nname = \"quiet\"\nquery = 'actor:nato'\n\n[[rule]]\nname = \"volume\"\nspike = 'actor:nato'\nmin_count = 8\n",
+    )
+    .expect("valid");
+    assert!(!c.rules[0].alert, "a query rule flags quietly unless asked");
+    let s = &c.rules[1];
+    assert!(s.alert, "a spike rule exists to alert");
+    assert_eq!(s.spike.as_deref(), Some("actor:nato"));
+    assert_eq!((s.multiple, s.min_count), (3.0, 8));
+    let d = diags("[[rule]]\nname = \"v\"\nspike = 'actor:nato'\nmultiple = -1.0\n");
+    assert_eq!(
+        d,
+        vec![
+            "feeds.toml:2:8: rule 'v': invalid multiple '-1' (expected a positive number, e.g. 3.0)"
+        ]
+    );
+}

@@ -52,8 +52,9 @@ pub enum PollEvent {
         key: String,
         result: FeedResult,
     },
-    /// A watch rule matched a new article (after it was stored and flagged).
-    Alert(crate::rules::Alert),
+    /// A watch rule matched a new article (after it was stored and flagged), or a spike rule
+    /// fired after the poll's writes.
+    Alert(crate::rules::AlertEvent),
     Finished(Summary),
 }
 
@@ -288,10 +289,11 @@ impl Poller {
                     summary.alerts += alerts.len();
                     for a in alerts {
                         tracing::info!(rule = %a.rule, source = %a.source, id = a.id, title = %a.title, "alert");
+                        let event = crate::rules::AlertEvent::Article(a.clone());
                         if let Some(r) = self.rules.iter().find(|r| r.name == a.rule) {
-                            crate::rules::spawn_exec(&r.exec, a);
+                            crate::rules::spawn_exec(&r.exec, &event);
                         }
-                        send(PollEvent::Alert(a.clone()));
+                        send(PollEvent::Alert(event));
                     }
                 }
                 FeedResult::NotModified => summary.not_modified += 1,
@@ -300,12 +302,49 @@ impl Poller {
             send(PollEvent::Feed { key, result });
         }
         let _ = writer.join();
+        if summary.new_articles + summary.updated_articles > 0 {
+            let (db, rules) = (self.db.clone(), self.rules.clone());
+            let fired = tokio::task::spawn_blocking(move || check_spikes(&db, &rules))
+                .await
+                .unwrap_or_default();
+            for s in fired {
+                tracing::info!(rule = %s.rule, day = %s.day, count = s.count, baseline = s.baseline, "spike alert");
+                summary.alerts += 1;
+                let event = crate::rules::AlertEvent::Spike(s);
+                if let Some(r) = self.rules.iter().find(|r| r.name == event.rule()) {
+                    crate::rules::spawn_exec(&r.exec, &event);
+                }
+                send(PollEvent::Alert(event));
+            }
+        }
         summary.failed.sort();
         summary.elapsed = started.elapsed();
         summary.peak_rss_kb = peak_rss_kb();
         send(PollEvent::Finished(summary.clone()));
         Ok(summary)
     }
+}
+
+/// Spike rules are judged on the day's volume once a poll's writes are committed. A failure
+/// here is logged: it must not turn a good poll into a failed one.
+fn check_spikes(db: &Path, rules: &[crate::rules::Rule]) -> Vec<crate::rules::spike::SpikeAlert> {
+    if !rules.iter().any(|r| r.spike.is_some()) {
+        return vec![];
+    }
+    let checked = Store::open(db)
+        .and_then(|mut store| crate::rules::spike::check(&mut store, rules, Utc::now()));
+    let fired = match checked {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "checking spike rules failed");
+            return vec![];
+        }
+    };
+    // Only rules that ask for alerts are announced; the day is recorded either way.
+    fired
+        .into_iter()
+        .filter(|s| rules.iter().any(|r| r.name == s.rule && r.alert))
+        .collect()
 }
 
 type WriteRequest = (FeedUpdate, oneshot::Sender<Result<UpdateStats, StoreError>>);

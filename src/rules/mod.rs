@@ -3,6 +3,12 @@
 //! label (origin `rule:NAME`) and, when the rule asks, raises an alert: logged by the daemon,
 //! shown by the TUI, and handed to an optional `exec` program as JSON on stdin — never through
 //! a shell, with a time limit, and never holding up the poll.
+//!
+//! Spike rules (`spike = "…"`, [`spike`]) watch a query's daily volume instead and alert through
+//! the same paths; [`propose`] drafts a rule from an article ("watch for more like this").
+
+pub mod propose;
+pub mod spike;
 
 use crate::analyze::Analyzer;
 use crate::config::RuleConfig;
@@ -18,10 +24,15 @@ pub const EXEC_LIMIT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub name: String,
+    /// The query as written in feeds.toml.
+    pub source: String,
     pub query: Query,
     pub flag: String,
     pub alert: bool,
     pub exec: Vec<String>,
+    /// Set for a spike rule: its query is counted per day after each poll, never run on
+    /// single articles.
+    pub spike: Option<spike::Threshold>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -31,21 +42,32 @@ pub struct RuleError {
     pub error: query::QueryError,
 }
 
-/// Compiles the query rules of the configuration (spike rules are volume watches, not
-/// per-article filters, and are not run here).
+/// Compiles the rules of the configuration, query and spike rules alike.
 pub fn compile(rules: &[RuleConfig], analyzer: &Analyzer) -> Result<Vec<Rule>, Vec<RuleError>> {
     let now = chrono::Utc::now();
     let mut out = vec![];
     let mut errors = vec![];
     for r in rules {
-        let Some(src) = &r.query else { continue };
+        let (src, threshold) = match (&r.query, &r.spike) {
+            (Some(q), _) => (q, None),
+            (None, Some(s)) => (
+                s,
+                Some(spike::Threshold {
+                    multiple: r.multiple,
+                    min_count: r.min_count,
+                }),
+            ),
+            (None, None) => continue,
+        };
         match query::compile(src, analyzer, now) {
             Ok(q) => out.push(Rule {
                 name: r.name.clone(),
+                source: src.clone(),
                 query: q,
                 flag: r.flag.clone().unwrap_or_else(|| "watch".into()),
                 alert: r.alert,
                 exec: r.exec.clone(),
+                spike: threshold,
             }),
             Err(error) => errors.push(RuleError {
                 name: r.name.clone(),
@@ -68,11 +90,11 @@ pub struct RuleHit {
     pub alert: bool,
 }
 
-/// The rules that match one article.
+/// The query rules that match one article (spike rules never match single articles).
 pub fn matching(rules: &[Rule], view: &ArticleView<'_>, prepared: &Prepared) -> Vec<RuleHit> {
     rules
         .iter()
-        .filter(|r| query::eval_prepared(&r.query, view, prepared))
+        .filter(|r| r.spike.is_none() && query::eval_prepared(&r.query, view, prepared))
         .map(|r| RuleHit {
             rule: r.name.clone(),
             flag: r.flag.clone(),
@@ -93,9 +115,39 @@ pub struct Alert {
     pub published_at: String,
 }
 
+/// What a rule raised, as front ends receive it ([`crate::poll::PollEvent::Alert`]) and an
+/// exec hook reads it: the fields of the alert plus `"kind": "article"` or `"spike"`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum AlertEvent {
+    Article(Alert),
+    Spike(spike::SpikeAlert),
+}
+
+impl AlertEvent {
+    pub fn rule(&self) -> &str {
+        match self {
+            AlertEvent::Article(a) => &a.rule,
+            AlertEvent::Spike(s) => &s.rule,
+        }
+    }
+
+    /// One line for a status bar or a log. Feed text in it is sanitized at ingest, but a
+    /// front end still draws it through its own sanitizing renderer.
+    pub fn headline(&self) -> String {
+        match self {
+            AlertEvent::Article(a) => format!("rule {}: {}", a.rule, a.title),
+            AlertEvent::Spike(s) => format!(
+                "rule {} spiked: {} articles on {} (a {:.1}/day average before)",
+                s.rule, s.count, s.day, s.baseline
+            ),
+        }
+    }
+}
+
 /// Runs a rule's exec hook on a background thread: the alert's JSON on stdin, killed after
 /// [`EXEC_LIMIT`]. Failures are logged; nothing waits for it.
-pub fn spawn_exec(program: &[String], alert: &Alert) {
+pub fn spawn_exec(program: &[String], alert: &AlertEvent) {
     let Some((prog, args)) = program.split_first() else {
         return;
     };
@@ -103,12 +155,32 @@ pub fn spawn_exec(program: &[String], alert: &Alert) {
         Ok(j) => j,
         Err(_) => return,
     };
-    let (prog, args, rule) = (prog.clone(), args.to_vec(), alert.rule.clone());
-    std::thread::spawn(move || {
+    let (prog, args, rule) = (prog.clone(), args.to_vec(), alert.rule().to_string());
+    let handle = std::thread::spawn(move || {
         if let Err(e) = run_exec(&prog, &args, &json) {
             tracing::warn!(rule = %rule, program = %prog, error = %e, "alert hook failed");
         }
     });
+    if let Ok(mut hooks) = HOOKS.lock() {
+        hooks.retain(|h| !h.is_finished());
+        hooks.push(handle);
+    }
+}
+
+/// Hooks still running, so that a process about to exit (`rasd poll --once`) can let them
+/// finish instead of killing them with it.
+static HOOKS: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Waits for every exec hook started so far (each is bounded by [`EXEC_LIMIT`]).
+pub fn wait_for_hooks() {
+    let pending = match HOOKS.lock() {
+        Ok(mut hooks) => std::mem::take(&mut *hooks),
+        Err(_) => return,
+    };
+    for h in pending {
+        let _ = h.join();
+    }
 }
 
 /// Runs one hook to completion or the time limit.

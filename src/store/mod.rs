@@ -9,6 +9,7 @@ pub mod facets;
 pub mod flags;
 pub mod read;
 mod schema;
+pub mod spikes;
 mod write;
 
 pub use write::{FeedUpdate, Outcome, UpdateStats};

@@ -165,4 +165,19 @@ SELECT a.story_id, count(*) AS articles, count(DISTINCT a.feed_id) AS outlets,
        (SELECT title FROM articles f WHERE f.id = a.story_id) AS title
 FROM articles a WHERE a.story_id IS NOT NULL GROUP BY a.story_id;
 "#,
+    // 3: spike rules — one row per rule and UTC day it fired, so a day fires once, whichever
+    // process polls.
+    r#"
+CREATE TABLE rule_spikes (
+    rule TEXT NOT NULL,
+    day TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    baseline REAL NOT NULL,
+    fired_at TEXT NOT NULL,
+    PRIMARY KEY (rule, day)
+) WITHOUT ROWID;
+
+CREATE VIEW v_rule_spikes AS
+SELECT rule, day, count, baseline, fired_at FROM rule_spikes;
+"#,
 ];

@@ -43,6 +43,8 @@ pub enum Action {
     PollNow,
     Help,
     Timeline,
+    /// "Watch for more like this": the selected article's proposed rule in the filter bar.
+    ProposeRule,
     ClearFilter,
     /// A key typed into the filter bar or the note.
     Input(char),
@@ -76,6 +78,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("o", "open the link in the browser"),
     ("y", "copy the link (OSC 52)"),
     ("t", "timeline of the actor / filter"),
+    ("W", "more like this: draft a rule, Enter saves"),
     ("r", "poll now"),
     ("?", "this help"),
     ("q", "quit"),
@@ -140,6 +143,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('r') => Action::PollNow,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('t') => Action::Timeline,
+        KeyCode::Char('W') => Action::ProposeRule,
         _ => return None,
     })
 }

@@ -84,6 +84,9 @@ pub struct Timeline {
     pub title: String,
     pub days: Vec<(String, i64)>,
     pub co: Vec<(String, i64)>,
+    /// Days (`YYYY-MM-DD`) on which the articles of the filter (and actor) spiked, judged as a
+    /// spike rule with the default thresholds would judge them.
+    pub spikes: Vec<String>,
 }
 
 pub struct App {
@@ -144,6 +147,10 @@ pub struct App {
     /// Colours on (off under NO_COLOR: bold and reverse video carry the meaning).
     pub color: bool,
     data_version: i64,
+    /// Where a rule drafted with `W` is saved (the feeds file in use).
+    pub feeds_path: Option<std::path::PathBuf>,
+    /// The name of the rule being drafted in the filter bar; Enter saves it.
+    pub rule_draft: Option<String>,
 }
 
 impl App {
@@ -201,6 +208,8 @@ impl App {
             message: None,
             effects: vec![],
             timeline: None,
+            feeds_path: None,
+            rule_draft: None,
             color: true,
             facet_jobs,
             facet_generation: 0,
@@ -475,7 +484,7 @@ impl App {
             }
             Msg::Poll(PollEvent::Alert(a)) => {
                 // Text from feeds only reaches the screen through the sanitizing renderer.
-                self.message = Some(format!("alert — rule {}: {}", a.rule, a.title));
+                self.message = Some(format!("alert — {}", a.headline()));
             }
             Msg::PollError(e) => {
                 self.poll.running = false;
@@ -545,6 +554,7 @@ impl App {
                 }
             }
             Action::Back => self.focus = Pane::List,
+            Action::ProposeRule => self.propose_rule(),
             Action::StartFilter => {
                 self.mode = Mode::Filter;
                 self.input = self.filter.clone();
@@ -679,6 +689,9 @@ impl App {
             Action::Submit => {
                 let text = self.input.trim().to_string();
                 if self.apply_filter_text(&text) {
+                    if let Some(name) = self.rule_draft.take() {
+                        self.save_rule(&name, &text);
+                    }
                     if !text.is_empty() && self.history.last() != Some(&text) {
                         self.history.push(text);
                     }
@@ -687,6 +700,7 @@ impl App {
                 }
             }
             Action::Cancel => {
+                self.rule_draft = None;
                 let before = self.filter_before_edit.clone();
                 self.apply_filter_text(&before);
                 self.input_error = None;
@@ -793,6 +807,45 @@ impl App {
         self.load_detail();
     }
 
+    /// Puts the selected article's proposed rule into the filter bar: its matches show live
+    /// while the analyst edits it, Enter saves it to the feeds file, Esc drops it.
+    fn propose_rule(&mut self) {
+        let Some(id) = self.selected_row().map(|r| r.id) else {
+            return;
+        };
+        if self.feeds_path.is_none() {
+            self.message = Some("no feeds file to save a rule to".into());
+            return;
+        }
+        match crate::rules::propose::propose(&self.store, &self.analyzer, id) {
+            Ok(Some(p)) if !p.query.is_empty() => {
+                self.filter_before_edit = self.filter.clone();
+                self.mode = Mode::Filter;
+                self.history_pos = None;
+                self.input = p.query;
+                self.rule_draft = Some(format!("like-{id}"));
+                self.live();
+            }
+            Ok(_) => self.message = Some("nothing in this article to watch for".into()),
+            Err(e) => self.message = Some(format!("proposing a rule failed: {e}")),
+        }
+    }
+
+    fn save_rule(&mut self, name: &str, query: &str) {
+        let Some(path) = self.feeds_path.clone() else {
+            return;
+        };
+        self.message = Some(
+            match crate::rules::propose::save(&path, name, query, "watch", true) {
+                Ok(()) => format!(
+                    "rule {name} saved to {} (watching from the next start)",
+                    path.display()
+                ),
+                Err(e) => format!("rule not saved: {e}"),
+            },
+        );
+    }
+
     /// The actor for the timeline: the sidebar's selected actor, else the filter's only actor,
     /// else the selected article's first actor when the reader is open; none = the filter.
     fn timeline_actor(&self) -> Option<String> {
@@ -839,7 +892,27 @@ impl App {
             Some(a) => format!("mentions of {a} per day"),
             None => "articles per day".to_string(),
         };
-        self.timeline = Some(Timeline { title, days, co });
+        let counted = match &actor {
+            Some(a) => Query::And(vec![self.query.clone(), Query::Actor(a.clone())]),
+            None => self.query.clone(),
+        };
+        let spikes = crate::rules::spike::history(
+            &self.store,
+            &counted,
+            crate::rules::spike::Threshold::default(),
+            60,
+            self.now,
+        )
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| d.day.format("%Y-%m-%d").to_string())
+        .collect();
+        self.timeline = Some(Timeline {
+            title,
+            days,
+            co,
+            spikes,
+        });
         self.mode = Mode::Timeline;
     }
 }

@@ -73,6 +73,7 @@ pub fn run(
         facet_jobs,
     );
     app.list_jobs = worker::spawn_lists(db.to_path_buf(), tx.clone()).ok();
+    app.feeds_path = config.path.clone();
     app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let poll = |all: bool, app: &mut App| {
         app.poll.running = true;

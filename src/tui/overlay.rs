@@ -105,9 +105,14 @@ pub(super) fn timeline(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         area.height.saturating_sub(2),
     );
     f.render_widget(Clear, r);
+    let legend = if t.spikes.is_empty() {
+        String::new()
+    } else {
+        " · ▲ spike: over 3× the 14-day average".to_string()
+    };
     let b = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", bidi::clean(&t.title)));
+        .title(format!(" {}{legend} ", bidi::clean(&t.title)));
     let inner = b.inner(r);
     f.render_widget(b, r);
     let parts = Layout::default()
@@ -120,9 +125,16 @@ pub(super) fn timeline(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let bars: Vec<Bar> = days
         .iter()
         .map(|(d, n)| {
-            Bar::default()
+            let bar = Bar::default()
                 .value((*n).max(0) as u64)
-                .label(Line::from(d.get(5..).unwrap_or(d).to_string()))
+                .label(Line::from(d.get(5..).unwrap_or(d).to_string()));
+            // Marked in text as well as colour, so that NO_COLOR keeps the mark.
+            if t.spikes.contains(d) {
+                bar.text_value(format!("▲{n}"))
+                    .style(theme.fg(Color::Red).add_modifier(Modifier::BOLD))
+            } else {
+                bar
+            }
         })
         .collect();
     if bars.is_empty() {

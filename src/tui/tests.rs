@@ -283,6 +283,90 @@ fn timeline_screen() {
 }
 
 #[test]
+fn timeline_marks_spike_days_of_the_filter() {
+    let env = Env::new();
+    let c = rusqlite::Connection::open(env.db()).expect("db");
+    // rasd has been collecting since mid-November; on the 5th, eight more NATO articles.
+    c.execute(
+        "UPDATE articles SET first_seen_at = '2026-11-15T00:00:00Z'",
+        [],
+    )
+    .expect("backdate");
+    for n in 0..8 {
+        c.execute(
+            "INSERT INTO articles (feed_id, item_key, title, published_at, first_seen_at, content_hash)
+             SELECT feed_id, ?1, ?1, '2026-12-05T10:00:00Z', '2026-12-05T10:00:00Z', ?1 FROM articles LIMIT 1",
+            [format!("spike-{n}")],
+        )
+        .expect("article");
+        c.execute(
+            "INSERT INTO article_actors (article_id, actor_key, mentions, in_title) VALUES (?1, 'nato', 1, 1)",
+            [c.last_insert_rowid()],
+        )
+        .expect("actor");
+    }
+    let mut app = env.app();
+    type_filter(&mut app, "actor:nato");
+    app.update(Action::Submit);
+    app.update(Action::Timeline);
+    let t = app.timeline.as_ref().expect("timeline");
+    assert_eq!(t.spikes, vec!["2026-12-05".to_string()]);
+    let shown = screen(&mut app, 160, 48);
+    assert!(shown.contains("▲ spike"), "{shown}");
+    assert!(
+        shown.matches('▲').count() >= 2,
+        "the day's bar is marked too: {shown}"
+    );
+}
+
+#[test]
+fn w_drafts_a_rule_in_the_filter_bar_and_enter_saves_it() {
+    let env = Env::new();
+    let feeds = env.dir.path().join("feeds.toml");
+    let original = std::fs::read_to_string(&feeds).expect("feeds.toml");
+    let mut app = env.app();
+    app.feeds_path = Some(feeds.clone());
+    type_filter(&mut app, "actor:nato");
+    app.update(Action::Submit);
+    let id = app.selected_row().expect("a NATO article").id;
+    app.update(Action::ProposeRule);
+    assert_eq!(app.mode, Mode::Filter);
+    assert_eq!(app.rule_draft, Some(format!("like-{id}")));
+    assert!(app.input.contains("actor:"), "{}", app.input);
+    assert!(
+        app.rows.iter().any(|r| r.id == id),
+        "the draft matches its article, live"
+    );
+    let shown = screen(&mut app, 160, 48);
+    assert!(
+        shown.contains(&format!("rule like-{id} ▸ actor:")),
+        "{shown}"
+    );
+
+    // Edited (one more word dropped in), then saved.
+    app.update(Action::Input(' '));
+    for c in "-flag:none".chars() {
+        app.update(Action::Input(c));
+    }
+    let query = app.input.trim().to_string();
+    app.update(Action::Submit);
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.rule_draft, None);
+    let text = std::fs::read_to_string(&feeds).expect("feeds.toml");
+    assert!(text.starts_with(&original), "{text}");
+    let config = Config::load(&feeds).expect("config");
+    let rule = config.rules.last().expect("saved");
+    assert_eq!(rule.name, format!("like-{id}"));
+    assert_eq!(rule.query.as_deref(), Some(query.as_str()));
+
+    // Esc drops a draft without touching the file.
+    app.update(Action::ProposeRule);
+    app.update(Action::Cancel);
+    assert_eq!(app.rule_draft, None);
+    assert_eq!(std::fs::read_to_string(&feeds).expect("feeds.toml"), text);
+}
+
+#[test]
 fn hostile_title_renders_inert() {
     let env = Env::new();
     // Ingest sanitizes; render must not rely on it, so write the hostile text directly.

@@ -152,9 +152,15 @@ fn filter_bar(app: &App, f: &mut Frame, area: Rect, err_area: Rect, theme: &Them
     };
     let avail = (area.width as usize).saturating_sub(count.width() + 3);
     // The filter is typed in logical order; it stays so (the analyst edits its end).
+    let prompt = match &app.rule_draft {
+        Some(name) if editing => format!("rule {name} ▸ "),
+        _ if editing => "/ ".to_string(),
+        _ => "  ".to_string(),
+    };
+    let avail = avail.saturating_sub(prompt.width().saturating_sub(2));
     let shown = bidi::fit(&bidi::clean(text), avail);
     let mut spans = vec![
-        Span::styled(if editing { "/ " } else { "  " }, theme.fg(Color::Cyan)),
+        Span::styled(prompt, theme.fg(Color::Cyan)),
         Span::raw(shown.clone()),
     ];
     if editing {
