@@ -222,4 +222,45 @@ fn story_fixture_pairs_precision_recall() {
         precision >= 0.9 && recall >= 0.9,
         "precision {precision:.3}, recall {recall:.3}: {mistakes:?}"
     );
+
+    // `rasd similar` on any member lists the other four outlets' versions first, then related
+    // articles (the same actors) that are not the story.
+    for (g, label) in key.iter().filter(|(_, l)| l != "-") {
+        let id: i64 = conn
+            .query_row("SELECT id FROM articles WHERE guid = ?1", [g], |r| r.get(0))
+            .expect(g);
+        let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+            .args(["similar", &id.to_string(), "--format", "json", "--db"])
+            .arg(&db_path)
+            .output()
+            .expect("similar");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let rows = v.as_array().expect("array");
+        let guid_of = |r: &serde_json::Value| -> String {
+            r["url"]
+                .as_str()
+                .expect("url")
+                .rsplit('/')
+                .next()
+                .expect("guid")
+                .to_string()
+        };
+        let mut first: Vec<String> = rows.iter().take(4).map(guid_of).collect();
+        first.sort();
+        let mut want: Vec<String> = key
+            .iter()
+            .filter(|(o, l)| l == label && o != g)
+            .map(|(o, _)| o.clone())
+            .collect();
+        want.sort();
+        assert_eq!(first, want, "similar {g}: the story first");
+        assert!(rows[..4].iter().all(|r| r["same_story"] == true), "{g}");
+        assert!(rows.len() > 4, "{g}: related articles follow the story");
+        assert!(rows[4..].iter().all(|r| r["same_story"] == false), "{g}");
+    }
 }

@@ -56,7 +56,7 @@ pub fn similar(store: &Store, id: i64, limit: usize) -> Result<Vec<Similar>> {
             let (mut s, sig) = r?;
             s.same_story = true;
             s.score = match (&own_sig, sig.as_deref().and_then(super::from_blob)) {
-                (Some(a), Some(b)) => 1.0 + super::similarity(a, &b),
+                (Some(a), Some(b)) => 1.0 + super::score(a, &b),
                 _ => 1.0,
             };
             out.push(s);
@@ -137,7 +137,7 @@ pub fn similar(store: &Store, id: i64, limit: usize) -> Result<Vec<Similar>> {
     Ok(out)
 }
 
-fn sig_of(store: &Store, id: i64) -> Result<Option<super::Signature>> {
+fn sig_of(store: &Store, id: i64) -> Result<Option<super::Fingerprint>> {
     let blob: Option<Vec<u8>> = store
         .conn
         .query_row(
