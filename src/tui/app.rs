@@ -127,6 +127,10 @@ pub struct App {
     pub message: Option<String>,
     pub effects: Vec<Effect>,
     pub timeline: Option<Timeline>,
+    /// The other members of the selected article's story, by time (the reader lists them).
+    pub story: Vec<crate::story::similar::Similar>,
+    /// The `s` overlay: the story's members, then related articles (`rasd similar`'s list).
+    pub similar: Option<Vec<crate::story::similar::Similar>>,
     /// Where facet counts are computed off the UI thread; None computes them inline.
     pub facet_jobs: Option<std::sync::mpsc::Sender<(u64, Query)>>,
     facet_generation: u64,
@@ -194,6 +198,8 @@ impl App {
             message: None,
             effects: vec![],
             timeline: None,
+            story: vec![],
+            similar: None,
             color: true,
             facet_jobs,
             facet_generation: 0,
@@ -308,6 +314,10 @@ impl App {
             .selected_row()
             .map(|r| r.id)
             .and_then(|id| self.store.article(id).ok().flatten());
+        self.story = match &self.detail {
+            Some(d) => crate::story::similar::story_of(&self.store, d.id).unwrap_or_default(),
+            None => vec![],
+        };
         self.reader_scroll = 0;
     }
 
@@ -477,10 +487,11 @@ impl App {
             Mode::Filter => return self.update_filter(action),
             Mode::Note => return self.update_note(action),
             Mode::FlagPicker => return self.update_picker(action),
-            Mode::Help | Mode::Timeline => {
+            Mode::Help | Mode::Timeline | Mode::Similar => {
                 if matches!(action, Action::Back | Action::Quit) {
                     self.mode = Mode::Normal;
                     self.timeline = None;
+                    self.similar = None;
                 }
                 return;
             }
@@ -572,6 +583,7 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help,
             Action::Timeline => self.open_timeline(),
+            Action::Similar => self.open_similar(),
             _ => {}
         }
     }
@@ -809,6 +821,20 @@ impl App {
         None
     }
 
+    /// The same list as `rasd similar ID`, for the selected article.
+    fn open_similar(&mut self) {
+        let Some(id) = self.selected_row().map(|r| r.id) else {
+            return;
+        };
+        match crate::story::similar::similar(&self.store, id, SIMILAR_ROWS) {
+            Ok(rows) => {
+                self.similar = Some(rows);
+                self.mode = Mode::Similar;
+            }
+            Err(e) => self.message = Some(format!("similar: {e}")),
+        }
+    }
+
     fn open_timeline(&mut self) {
         let actor = self.timeline_actor();
         let days = self
@@ -830,6 +856,9 @@ impl App {
         self.mode = Mode::Timeline;
     }
 }
+
+/// Rows in the `s` overlay: more than fit on any screen; the overlay cuts what does not fit.
+const SIMILAR_ROWS: usize = 60;
 
 /// Field names of the filter language (QUERY.md), for completion.
 const FIELDS: &[&str] = &[
