@@ -294,7 +294,7 @@ pub fn to_blob(fp: &Fingerprint) -> Vec<u8> {
 /// Reads a stored fingerprint; rows written before the feature sets were kept hold only the
 /// signature and come back with no features.
 pub fn from_blob(b: &[u8]) -> Option<Fingerprint> {
-    if b.len() < HASHES * 4 || b.len() % 4 != 0 {
+    if b.len() < HASHES * 4 || !b.len().is_multiple_of(4) {
         return None;
     }
     let mut words = b
