@@ -156,13 +156,13 @@ fn labels() -> Vec<(String, String)> {
 }
 
 /// Polls the five fixture outlets over loopback into a fresh database.
-fn poll_story_fixture(dir: &std::path::Path) -> (Server, std::path::PathBuf) {
+fn poll_story_fixture(dir: &std::path::Path, settings: &str) -> (Server, std::path::PathBuf) {
     let server = Server::files(&fixtures().join("stories"));
     let feeds: Vec<(String, String)> = ["wire", "gulf", "iraq", "iran", "levant"]
         .iter()
         .map(|k| (k.to_string(), server.url(&format!("/{k}.xml"))))
         .collect();
-    let toml = write_feeds(dir, &feeds, "");
+    let toml = write_feeds(dir, &feeds, settings);
     let db_path = dir.join("rasd.db");
     let summary = poll_all(&db_path, &toml);
     assert_eq!(summary.new_articles, 35, "{summary:?}");
@@ -174,7 +174,7 @@ fn poll_story_fixture(dir: &std::path::Path) -> (Server, std::path::PathBuf) {
 #[test]
 fn story_fixture_pairs_precision_recall() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (_server, db_path) = poll_story_fixture(dir.path());
+    let (_server, db_path) = poll_story_fixture(dir.path(), "");
     let conn = db(&db_path);
     let key = labels();
     assert_eq!(key.len(), 35);
@@ -263,4 +263,42 @@ fn story_fixture_pairs_precision_recall() {
         assert!(rows.len() > 4, "{g}: related articles follow the story");
         assert!(rows[4..].iter().all(|r| r["same_story"] == false), "{g}");
     }
+}
+
+/// `[settings] stories = false`: articles are stored and tagged, but neither fingerprinted nor
+/// clustered, and `rasd similar` still answers with related articles.
+#[test]
+fn stories_can_be_turned_off() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (_server, db_path) = poll_story_fixture(dir.path(), "stories = false");
+    let conn = db(&db_path);
+    assert_eq!(count(&conn, "SELECT count(*) FROM articles"), 35);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM articles WHERE story_id IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM article_minhash"), 0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM minhash_bands"), 0);
+    let id: i64 = conn
+        .query_row("SELECT id FROM articles WHERE guid = 'wire-103'", [], |r| {
+            r.get(0)
+        })
+        .expect("wire-103");
+    let out = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["similar", &id.to_string(), "--format", "json", "--db"])
+        .arg(&db_path)
+        .output()
+        .expect("similar");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = v.as_array().expect("array");
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["same_story"] == false));
 }
