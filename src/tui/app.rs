@@ -827,7 +827,15 @@ impl App {
             return;
         };
         match crate::story::similar::similar(&self.store, id, SIMILAR_ROWS) {
-            Ok(rows) => {
+            Ok(mut rows) => {
+                // The story's members come first (as in `rasd similar`); the overlay lists them
+                // as the reader does, by time and outlet, so the story reads as it unfolded.
+                let members = rows.iter().take_while(|s| s.same_story).count();
+                rows[..members].sort_by(|a, b| {
+                    a.published_at
+                        .cmp(&b.published_at)
+                        .then(a.source.cmp(&b.source))
+                });
                 self.similar = Some(rows);
                 self.mode = Mode::Similar;
             }

@@ -561,6 +561,11 @@ fn story_column_reader_members_and_similar_overlay() {
     let rows = app.similar.clone().expect("similar rows");
     assert!(rows[..4].iter().all(|s| s.same_story), "story first");
     assert!(rows[4..].iter().all(|s| !s.same_story));
+    assert!(
+        rows[..4]
+            .windows(2)
+            .all(|w| w[0].published_at <= w[1].published_at)
+    );
     both(&mut app, "story_similar");
     app.update(Action::Back);
     assert_eq!(app.mode, Mode::Normal);
