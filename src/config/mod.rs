@@ -89,6 +89,9 @@ pub struct Settings {
     pub max_bytes: u64,
     pub max_items: usize,
     pub fulltext: bool,
+    /// Cluster new articles into stories at ingest (on by default; off to measure its cost or
+    /// to save it on a machine that never looks at stories).
+    pub stories: bool,
     pub user_agent: String,
     /// Right-to-left layout in the UI: "app" (rasd reorders and shapes) or "terminal".
     pub rtl: String,
@@ -108,6 +111,7 @@ impl Default for Settings {
             max_bytes: 20_000_000,
             max_items: 2000,
             fulltext: false,
+            stories: true,
             user_agent: concat!(
                 "rasd/",
                 env!("CARGO_PKG_VERSION"),
@@ -378,6 +382,9 @@ fn parse_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
         if let Some(f) = s.fulltext {
             settings.fulltext = f;
+        }
+        if let Some(f) = s.stories {
+            settings.stories = f;
         }
         if let Some(ua) = s.user_agent {
             settings.user_agent = ua;

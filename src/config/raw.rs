@@ -27,6 +27,7 @@ pub struct RawSettings {
     pub timeout: Option<Spanned<String>>,
     pub max_bytes: Option<Spanned<String>>,
     pub fulltext: Option<bool>,
+    pub stories: Option<bool>,
     pub user_agent: Option<String>,
     /// Read by the terminal UI; accepted here so one file configures everything.
     pub rtl: Option<Spanned<String>>,

@@ -35,8 +35,9 @@ pub struct Item {
     /// Normalized, stemmed shadows for the full-text index.
     pub fts_title: String,
     pub fts_body: String,
-    /// MinHash signature for story clustering (`None` for very short items).
-    pub signature: Option<crate::story::Signature>,
+    /// Story fingerprint (`None` for very short items, and when `[settings] stories = false`);
+    /// computed by the poller after parsing.
+    pub signature: Option<crate::story::Fingerprint>,
     /// Actors, candidates and topics, filled in by the tagging stage after parsing.
     pub analysis: crate::analyze::Analysis,
 }
@@ -363,11 +364,10 @@ fn clean_entry(
 
     let fts_title = crate::text::fts_text(&title);
     let fts_body = crate::text::fts_text(&summary);
-    let signature = crate::story::signature(&crate::story::features(&fts_title, &fts_body));
     Item {
         fts_title,
         fts_body,
-        signature,
+        signature: None,
         key,
         guid,
         url,

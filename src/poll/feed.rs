@@ -332,6 +332,7 @@ async fn parse_off_thread(
         .map_err(|e| Failure::from(FeedError::Parse(e.to_string())))?;
     let analyzer = ctx.analyzer.clone();
     let rules = ctx.rules.clone();
+    let stories = ctx.stories;
     let (key, name, country, lang) = (
         cfg.key.clone(),
         cfg.name.clone(),
@@ -340,6 +341,11 @@ async fn parse_off_thread(
     );
     let parsed = tokio::task::spawn_blocking(move || {
         let mut parsed = feed::parse(&bytes, charset.as_deref(), base.as_ref(), max_items)?;
+        if stories {
+            for it in &mut parsed.items {
+                it.signature = crate::story::fingerprint(&it.fts_title, &it.fts_body);
+            }
+        }
         if let Some(a) = analyzer {
             let now = Utc::now();
             for it in &mut parsed.items {

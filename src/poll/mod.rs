@@ -92,6 +92,8 @@ struct Ctx {
     per_host: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
     per_host_limit: usize,
     max_items: usize,
+    /// Fingerprint new articles and cluster them into stories (`[settings] stories`).
+    stories: bool,
     default_interval: Duration,
     writer: mpsc::Sender<(FeedUpdate, oneshot::Sender<Result<UpdateStats, StoreError>>)>,
     stop: Arc<AtomicBool>,
@@ -246,6 +248,7 @@ impl Poller {
             per_host: std::sync::Mutex::new(HashMap::new()),
             per_host_limit: s.per_host,
             max_items: s.max_items,
+            stories: s.stories,
             default_interval: s.interval,
             writer: wtx,
             stop: self.stop.clone(),

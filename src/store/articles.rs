@@ -29,6 +29,10 @@ pub struct ArticleRow {
     pub actors: Vec<String>,
     pub topics: Vec<String>,
     pub flags: Vec<String>,
+    /// Articles in this article's story, itself included (1 when alone or not clustered). Not
+    /// part of the JSON shape: the list shows it, `rasd similar` names the members.
+    #[serde(skip)]
+    pub story_size: i64,
 }
 
 /// The MATCH expression that scores relevance: every text term not under a NOT.
@@ -86,7 +90,8 @@ impl Store {
                (SELECT json_group_array(topic_key) FROM
                   (SELECT topic_key FROM article_topics WHERE article_id = a.id ORDER BY topic_key)),
                (SELECT json_group_array(label) FROM
-                  (SELECT label FROM flags WHERE article_id = a.id AND removed_at IS NULL ORDER BY created_at))
+                  (SELECT label FROM flags WHERE article_id = a.id AND removed_at IS NULL ORDER BY created_at)),
+               CASE WHEN a.story_id IS NULL THEN 1 ELSE (SELECT count(*) FROM articles s WHERE s.story_id = a.story_id) END
              FROM articles a JOIN feeds f ON f.id = a.feed_id",
         );
         if let Some(m) = &rank {
@@ -129,6 +134,7 @@ impl Store {
                 actors: list(8)?,
                 topics: list(9)?,
                 flags: list(10)?,
+                story_size: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -218,8 +218,8 @@ fn store_items(
                 let id = tx.last_insert_rowid();
                 fts_insert.execute(params![id, it.fts_title, it.fts_body])?;
                 write_analysis(tx, id, &it.analysis, false)?;
-                if let Some(sig) = &it.signature {
-                    assign_story(tx, id, &published_at, sig)?;
+                if let Some(fp) = &it.signature {
+                    crate::story::cluster::assign(tx, id, &published_at, fp)?;
                 }
                 for hit in &it.analysis.rule_hits {
                     flag_rule.execute(params![id, hit.flag, format!("rule:{}", hit.rule), now])?;
@@ -263,60 +263,6 @@ fn store_items(
         }
     }
     Ok(stats)
-}
-
-/// Puts a new article into the story of its most similar recent article, or starts a story.
-fn assign_story(
-    tx: &rusqlite::Connection,
-    id: i64,
-    published_at: &str,
-    sig: &crate::story::Signature,
-) -> Result<()> {
-    use crate::story::{BANDS, THRESHOLD, WINDOW_DAYS, band_keys, from_blob, similarity, to_blob};
-    let keys = band_keys(sig);
-    let at = crate::util::parse_iso(published_at).unwrap_or_else(chrono::Utc::now);
-    let window = chrono::Duration::days(WINDOW_DAYS);
-    let (lo, hi) = (crate::util::iso(at - window), crate::util::iso(at + window));
-    let placeholders = vec!["?"; BANDS].join(",");
-    let sql = [
-        "SELECT DISTINCT a.id, m.sig, COALESCE(a.story_id, a.id) FROM minhash_bands b
-           JOIN article_minhash m ON m.article_id = b.article_id
-           JOIN articles a ON a.id = b.article_id
-         WHERE b.band_key IN (",
-        &placeholders,
-        ") AND a.published_at BETWEEN ? AND ? LIMIT 8",
-    ]
-    .concat();
-    let mut params: Vec<rusqlite::types::Value> = keys.iter().map(|k| (*k).into()).collect();
-    params.push(lo.into());
-    params.push(hi.into());
-    let mut best: Option<(f64, i64)> = None;
-    {
-        let mut st = tx.prepare_cached(&sql)?;
-        let mut rows = st.query(rusqlite::params_from_iter(params))?;
-        while let Some(r) = rows.next()? {
-            let blob: Vec<u8> = r.get(1)?;
-            let Some(other) = from_blob(&blob) else {
-                continue;
-            };
-            let s = similarity(sig, &other);
-            if s >= THRESHOLD && best.is_none_or(|(b, _)| s > b) {
-                best = Some((s, r.get(2)?));
-            }
-        }
-    }
-    let story = best.map_or(id, |(_, story)| story);
-    tx.prepare_cached("UPDATE articles SET story_id = ?2 WHERE id = ?1")?
-        .execute(params![id, story])?;
-    tx.prepare_cached("INSERT OR REPLACE INTO article_minhash (article_id, sig) VALUES (?1, ?2)")?
-        .execute(params![id, to_blob(sig)])?;
-    let mut band = tx.prepare_cached(
-        "INSERT OR IGNORE INTO minhash_bands (band_key, article_id) VALUES (?1, ?2)",
-    )?;
-    for k in keys {
-        band.execute(params![k, id])?;
-    }
-    Ok(())
 }
 
 /// Stores what tagging found in an article, replacing earlier results when `replace`.

@@ -31,7 +31,7 @@ pub fn similar(store: &Store, id: i64, limit: usize) -> Result<Vec<Similar>> {
     else {
         return Ok(vec![]);
     };
-    let own_sig = sig_of(store, id)?;
+    let mut out = story_members(store, id, story)?;
     let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(Similar, Option<Vec<u8>>)> {
         Ok((
             Similar {
@@ -46,27 +46,6 @@ pub fn similar(store: &Store, id: i64, limit: usize) -> Result<Vec<Similar>> {
             r.get(5)?,
         ))
     };
-    let mut out: Vec<Similar> = vec![];
-    if let Some(story) = story {
-        let mut st = c.prepare(
-            "SELECT a.id, a.url, a.title, f.key, a.published_at, m.sig FROM articles a JOIN feeds f ON f.id = a.feed_id
-             LEFT JOIN article_minhash m ON m.article_id = a.id WHERE a.story_id = ?1 AND a.id != ?2",
-        )?;
-        for r in st.query_map(rusqlite::params![story, id], row)? {
-            let (mut s, sig) = r?;
-            s.same_story = true;
-            s.score = match (&own_sig, sig.as_deref().and_then(super::from_blob)) {
-                (Some(a), Some(b)) => 1.0 + super::similarity(a, &b),
-                _ => 1.0,
-            };
-            out.push(s);
-        }
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.published_at.cmp(&b.published_at))
-        });
-    }
     let mut related: HashMap<i64, (Similar, f64)> = HashMap::new();
     // Shared actors, the rarer the actor the more it says.
     let mut st = c.prepare(
@@ -137,7 +116,63 @@ pub fn similar(store: &Store, id: i64, limit: usize) -> Result<Vec<Similar>> {
     Ok(out)
 }
 
-fn sig_of(store: &Store, id: i64) -> Result<Option<super::Signature>> {
+/// The other members of article `id`'s story (`story`, its story id), most similar first; each
+/// scores 1 plus its similarity, so they rank above every merely related article.
+fn story_members(store: &Store, id: i64, story: Option<i64>) -> Result<Vec<Similar>> {
+    let Some(story) = story else {
+        return Ok(vec![]);
+    };
+    let own = sig_of(store, id)?;
+    let mut st = store.conn.prepare_cached(
+        "SELECT a.id, a.url, a.title, f.key, a.published_at, m.sig FROM articles a JOIN feeds f ON f.id = a.feed_id
+         LEFT JOIN article_minhash m ON m.article_id = a.id WHERE a.story_id = ?1 AND a.id != ?2",
+    )?;
+    let mut out = st
+        .query_map(rusqlite::params![story, id], |r| {
+            let sig: Option<Vec<u8>> = r.get(5)?;
+            let score = match (&own, sig.as_deref().and_then(super::from_blob)) {
+                (Some(a), Some(b)) => 1.0 + super::score(a, &b),
+                _ => 1.0,
+            };
+            Ok(Similar {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                source: r.get(3)?,
+                published_at: r.get(4)?,
+                score: (score * 1000.0).round() / 1000.0,
+                same_story: true,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.published_at.cmp(&b.published_at))
+    });
+    Ok(out)
+}
+
+/// The other members of article `id`'s story in the order the reader lists them: by time, then
+/// outlet.
+pub fn story_of(store: &Store, id: i64) -> Result<Vec<Similar>> {
+    let story: Option<i64> = store
+        .conn
+        .query_row("SELECT story_id FROM articles WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    let mut out = story_members(store, id, story)?;
+    out.sort_by(|a, b| {
+        a.published_at
+            .cmp(&b.published_at)
+            .then(a.source.cmp(&b.source))
+    });
+    Ok(out)
+}
+
+fn sig_of(store: &Store, id: i64) -> Result<Option<super::Fingerprint>> {
     let blob: Option<Vec<u8>> = store
         .conn
         .query_row(

@@ -16,6 +16,8 @@ pub enum Mode {
     FlagPicker,
     Help,
     Timeline,
+    /// The selected article's story across outlets, then related articles.
+    Similar,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub enum Action {
     Timeline,
     /// "Watch for more like this": the selected article's proposed rule in the filter bar.
     ProposeRule,
+    Similar,
     ClearFilter,
     /// A key typed into the filter bar or the note.
     Input(char),
@@ -79,6 +82,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("y", "copy the link (OSC 52)"),
     ("t", "timeline of the actor / filter"),
     ("W", "more like this: draft a rule, Enter saves"),
+    ("s", "the story across outlets, then similar"),
     ("r", "poll now"),
     ("?", "this help"),
     ("q", "quit"),
@@ -108,11 +112,12 @@ pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char(c) => Some(Action::PickLabel(c)),
             _ => None,
         },
-        Mode::Help | Mode::Timeline => match key.code {
+        Mode::Help | Mode::Timeline | Mode::Similar => match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('?') | KeyCode::Enter => {
                 Some(Action::Back)
             }
             KeyCode::Char('t') if mode == Mode::Timeline => Some(Action::Back),
+            KeyCode::Char('s') if mode == Mode::Similar => Some(Action::Back),
             _ => None,
         },
     }
@@ -144,6 +149,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('t') => Action::Timeline,
         KeyCode::Char('W') => Action::ProposeRule,
+        KeyCode::Char('s') => Action::Similar,
         _ => return None,
     })
 }
@@ -178,6 +184,7 @@ mod tests {
         assert_eq!(n(KeyCode::Char('r')), Some(Action::PollNow));
         assert_eq!(n(KeyCode::Char('?')), Some(Action::Help));
         assert_eq!(n(KeyCode::Char('t')), Some(Action::Timeline));
+        assert_eq!(n(KeyCode::Char('s')), Some(Action::Similar));
         assert_eq!(n(KeyCode::Char('q')), Some(Action::Quit));
         assert_eq!(n(KeyCode::Char('Z')), None);
     }
@@ -232,6 +239,10 @@ mod tests {
         assert_eq!(action_for(Mode::Help, k(KeyCode::Esc)), Some(Action::Back));
         assert_eq!(
             action_for(Mode::Timeline, k(KeyCode::Char('t'))),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            action_for(Mode::Similar, k(KeyCode::Char('s'))),
             Some(Action::Back)
         );
     }

@@ -136,6 +136,10 @@ pub struct App {
     pub message: Option<String>,
     pub effects: Vec<Effect>,
     pub timeline: Option<Timeline>,
+    /// The other members of the selected article's story, by time (the reader lists them).
+    pub story: Vec<crate::story::similar::Similar>,
+    /// The `s` overlay: the story's members, then related articles (`rasd similar`'s list).
+    pub similar: Option<Vec<crate::story::similar::Similar>>,
     /// Where facet counts are computed off the UI thread; None computes them inline.
     pub facet_jobs: Option<std::sync::mpsc::Sender<(u64, Query)>>,
     facet_generation: u64,
@@ -210,6 +214,8 @@ impl App {
             timeline: None,
             feeds_path: None,
             rule_draft: None,
+            story: vec![],
+            similar: None,
             color: true,
             facet_jobs,
             facet_generation: 0,
@@ -324,6 +330,10 @@ impl App {
             .selected_row()
             .map(|r| r.id)
             .and_then(|id| self.store.article(id).ok().flatten());
+        self.story = match &self.detail {
+            Some(d) => crate::story::similar::story_of(&self.store, d.id).unwrap_or_default(),
+            None => vec![],
+        };
         self.reader_scroll = 0;
     }
 
@@ -499,10 +509,11 @@ impl App {
             Mode::Filter => return self.update_filter(action),
             Mode::Note => return self.update_note(action),
             Mode::FlagPicker => return self.update_picker(action),
-            Mode::Help | Mode::Timeline => {
+            Mode::Help | Mode::Timeline | Mode::Similar => {
                 if matches!(action, Action::Back | Action::Quit) {
                     self.mode = Mode::Normal;
                     self.timeline = None;
+                    self.similar = None;
                 }
                 return;
             }
@@ -595,6 +606,7 @@ impl App {
             }
             Action::Help => self.mode = Mode::Help,
             Action::Timeline => self.open_timeline(),
+            Action::Similar => self.open_similar(),
             _ => {}
         }
     }
@@ -875,6 +887,28 @@ impl App {
         None
     }
 
+    /// The same list as `rasd similar ID`, for the selected article.
+    fn open_similar(&mut self) {
+        let Some(id) = self.selected_row().map(|r| r.id) else {
+            return;
+        };
+        match crate::story::similar::similar(&self.store, id, SIMILAR_ROWS) {
+            Ok(mut rows) => {
+                // The story's members come first (as in `rasd similar`); the overlay lists them
+                // as the reader does, by time and outlet, so the story reads as it unfolded.
+                let members = rows.iter().take_while(|s| s.same_story).count();
+                rows[..members].sort_by(|a, b| {
+                    a.published_at
+                        .cmp(&b.published_at)
+                        .then(a.source.cmp(&b.source))
+                });
+                self.similar = Some(rows);
+                self.mode = Mode::Similar;
+            }
+            Err(e) => self.message = Some(format!("similar: {e}")),
+        }
+    }
+
     fn open_timeline(&mut self) {
         let actor = self.timeline_actor();
         let days = self
@@ -916,6 +950,9 @@ impl App {
         self.mode = Mode::Timeline;
     }
 }
+
+/// Rows in the `s` overlay: more than fit on any screen; the overlay cuts what does not fit.
+const SIMILAR_ROWS: usize = 60;
 
 /// Field names of the filter language (QUERY.md), for completion.
 const FIELDS: &[&str] = &[

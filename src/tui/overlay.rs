@@ -97,6 +97,47 @@ pub(super) fn note(app: &App, f: &mut Frame, area: Rect) {
     );
 }
 
+/// The `s` overlay: the story's other outlets first, then related articles, as `rasd similar`.
+pub(super) fn similar(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
+    let Some(rows) = &app.similar else { return };
+    let r = centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(Clear, r);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .title(" the story across outlets, then similar (Esc closes) ");
+    let inner = b.inner(r);
+    f.render_widget(b, r);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![];
+    let members = rows.iter().filter(|s| s.same_story).count();
+    lines.push(Line::styled(
+        match members {
+            0 => "no other outlet tells this story".to_string(),
+            n => format!("same story: {n}"),
+        },
+        theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    ));
+    let mut related = false;
+    for s in rows {
+        if !s.same_story && !related {
+            related = true;
+            lines.push(Line::styled(
+                "related: shared actors and distinctive terms",
+                theme.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ));
+        }
+        lines.push(super::view::member_line(s, w, app.bidi, theme));
+    }
+    if rows.is_empty() {
+        lines.push(Line::styled("nothing similar yet", theme.dim()));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
 pub(super) fn timeline(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     let Some(t) = &app.timeline else { return };
     let r = centered(

@@ -641,3 +641,70 @@ fn unreachable_feeds_show_a_banner_and_an_explained_empty_list() {
     assert!(s.contains("No articles stored yet"), "{s}");
     insta::assert_snapshot!("unreachable_100x12", s);
 }
+
+/// The five outlets of tests/fixtures/stories, read from disk by the real poller.
+fn story_env() -> Env {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stories");
+    let mut toml = String::new();
+    for k in ["wire", "gulf", "iraq", "iran", "levant"] {
+        toml.push_str(&format!(
+            "[[feed]]\nkey = \"{k}\"\nurl = \"{}\"\n\n",
+            fixtures.join(format!("{k}.xml")).display()
+        ));
+    }
+    std::fs::write(dir.path().join("feeds.toml"), toml).expect("write feeds");
+    let config = Config::load(&dir.path().join("feeds.toml")).expect("config");
+    let sources = config
+        .feeds
+        .iter()
+        .map(|f| (f.key.clone(), f.name.clone()))
+        .collect();
+    let analyzer = Arc::new(Analyzer::load(None, sources).expect("analyzer"));
+    let env = Env { dir, analyzer };
+    env.poll(config);
+    env
+}
+
+#[test]
+fn story_column_reader_members_and_similar_overlay() {
+    let env = story_env();
+    let mut app = env.app();
+    type_filter(&mut app, "source:iran");
+    app.update(Action::Submit);
+    // The newest of the Star Nova reports: the list says four more outlets tell it.
+    let i = app
+        .rows
+        .iter()
+        .position(|r| r.title.contains("القوات اليمنية تضرب"))
+        .expect("iran-403 listed");
+    for _ in 0..i {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.rows[i].story_size, 5);
+    assert_eq!(
+        app.story.len(),
+        4,
+        "the reader lists the four other outlets"
+    );
+    assert!(
+        app.story
+            .windows(2)
+            .all(|w| w[0].published_at <= w[1].published_at)
+    );
+    both(&mut app, "story_reader");
+    app.update(Action::Similar);
+    assert_eq!(app.mode, Mode::Similar);
+    let rows = app.similar.clone().expect("similar rows");
+    assert!(rows[..4].iter().all(|s| s.same_story), "story first");
+    assert!(rows[4..].iter().all(|s| !s.same_story));
+    assert!(
+        rows[..4]
+            .windows(2)
+            .all(|w| w[0].published_at <= w[1].published_at)
+    );
+    both(&mut app, "story_similar");
+    app.update(Action::Back);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(app.similar.is_none());
+}

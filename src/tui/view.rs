@@ -88,6 +88,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Mode::FlagPicker => overlay::picker(app, f, area, &theme),
         Mode::Note => overlay::note(app, f, area),
         Mode::Timeline => overlay::timeline(app, f, area, &theme),
+        Mode::Similar => overlay::similar(app, f, area, &theme),
         Mode::Normal | Mode::Filter => {}
     }
 }
@@ -283,7 +284,14 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
     } else {
         5
     };
-    let fixed = 11 + 1 + src_w + 1 + 1 + 1;
+    // The story column ("+4": four other articles tell the same story) appears once any loaded
+    // row belongs to a story, so the layout does not shift while scrolling.
+    let story_w = if app.rows.iter().any(|r| r.story_size > 1) {
+        4
+    } else {
+        0
+    };
+    let fixed = 11 + 1 + src_w + 1 + 1 + 1 + story_w;
     let title_w = w.saturating_sub(fixed);
     let off = list_offset(app.offset, app.selected, h);
     let lines: Vec<Line> = app
@@ -304,6 +312,11 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             };
             let title = bidi::line(&r.title, title_w, app.bidi, true);
             let pad = title_w.saturating_sub(title.width());
+            let story = match story_w {
+                0 => String::new(),
+                _ if r.story_size > 1 => format!("{:>3} ", format!("+{}", r.story_size - 1)),
+                _ => " ".repeat(story_w),
+            };
             let spans = vec![
                 Span::styled(when(&r.published_at), theme.dim()),
                 Span::raw(" "),
@@ -311,6 +324,7 @@ fn article_list(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
                 Span::raw(" "),
                 Span::styled(mark, theme.fg(Color::Magenta)),
                 Span::raw(" "),
+                Span::styled(story, theme.fg(Color::Cyan)),
                 Span::raw(title),
                 Span::raw(" ".repeat(pad)),
             ];
@@ -526,6 +540,34 @@ fn reader_pane(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
             }
         }
     }
+    if !app.story.is_empty() {
+        let outlets: std::collections::BTreeSet<&str> = app
+            .story
+            .iter()
+            .map(|s| s.source.as_str())
+            .chain([d.source.as_str()])
+            .collect();
+        lines.push(Line::styled(
+            bidi::fit(
+                &format!(
+                    "story: {} more articles, {} outlets (s lists them with related ones)",
+                    app.story.len(),
+                    outlets.len()
+                ),
+                w,
+            ),
+            theme.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ));
+        for s in app.story.iter().take(STORY_LINES) {
+            lines.push(member_line(s, w, app.bidi, theme));
+        }
+        if app.story.len() > STORY_LINES {
+            lines.push(Line::styled(
+                format!("  … {} more", app.story.len() - STORY_LINES),
+                theme.dim(),
+            ));
+        }
+    }
     lines.push(Line::raw(""));
     let body = if d.body.trim().is_empty() {
         &d.summary
@@ -543,6 +585,30 @@ fn reader_pane(app: &App, f: &mut Frame, area: Rect, theme: &Theme) {
         Paragraph::new(lines).scroll((app.reader_scroll.min(max_scroll), 0)),
         inner,
     );
+}
+
+/// Story members listed in the reader before the text scrolls on.
+const STORY_LINES: usize = 8;
+
+/// One article of a story or of the similar list: time, outlet, title.
+pub(super) fn member_line(
+    s: &crate::story::similar::Similar,
+    w: usize,
+    mode: BidiMode,
+    theme: &Theme,
+) -> Line<'static> {
+    let src_w = 10;
+    let src = bidi::line(&s.source, src_w, BidiMode::Terminal, false);
+    let src = format!("{src}{}", " ".repeat(src_w.saturating_sub(src.width())));
+    let title_w = w.saturating_sub(2 + 11 + 1 + src_w + 1);
+    Line::from(vec![
+        Span::raw("  "),
+        Span::styled(when(&s.published_at), theme.dim()),
+        Span::raw(" "),
+        Span::styled(src, theme.fg(Color::Green)),
+        Span::raw(" "),
+        Span::raw(bidi::line(&s.title, title_w, mode, true)),
+    ])
 }
 
 /// A chip: an English part, an Arabic part (logical; laid out here so that a cut puts the
