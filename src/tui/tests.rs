@@ -81,6 +81,11 @@ impl Env {
             ),
         )
         .expect("write feeds");
+        Env::polled(dir)
+    }
+
+    /// The feeds.toml in `dir`, its sources known to the analyzer, polled once.
+    fn polled(dir: tempfile::TempDir) -> Env {
         let config = Config::load(&dir.path().join("feeds.toml")).expect("config");
         let sources = config
             .feeds
@@ -654,16 +659,7 @@ fn story_env() -> Env {
         ));
     }
     std::fs::write(dir.path().join("feeds.toml"), toml).expect("write feeds");
-    let config = Config::load(&dir.path().join("feeds.toml")).expect("config");
-    let sources = config
-        .feeds
-        .iter()
-        .map(|f| (f.key.clone(), f.name.clone()))
-        .collect();
-    let analyzer = Arc::new(Analyzer::load(None, sources).expect("analyzer"));
-    let env = Env { dir, analyzer };
-    env.poll(config);
-    env
+    Env::polled(dir)
 }
 
 #[test]
